@@ -1,0 +1,34 @@
+# AutoNUMA: the host-side entry points.  Every step is a script in
+# harness/; this file only names them.  All output goes to build/.
+#
+#   make run      build the autonuma kernel, boot a 2-node guest, show
+#                 AutoNUMA at work
+#   make check    the test suite (ends with "N passed, N failed")
+#   make shell    an interactive shell in a 2-node guest
+#   make patches  export the series as git format-patch mails, proven by git am
+#   make kernel FLAVOUR=f   build one flavour (autonuma debug none numa_balancing)
+#   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
+
+FLAVOUR ?= autonuma
+H := harness
+
+.PHONY: run check shell patches kernel clean
+
+run:
+	@$(H)/run.sh
+
+check:
+	@$(H)/check.sh
+
+shell:
+	@$(H)/prepare.sh $(FLAVOUR)
+	@$(H)/qemu.sh --flavour $(FLAVOUR) --run shell
+
+patches:
+	@$(H)/patches.sh
+
+kernel:
+	@$(H)/prepare.sh $(FLAVOUR)
+
+clean:
+	rm -rf build

@@ -1,0 +1,100 @@
+#!/bin/sh
+# The test suite: checkpatch, the series applying, the autonuma kernel with
+# KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests,
+# the debug kernel on a 2-node guest, and the none flavour still building.
+# Every console log is scanned for lockdep/KASAN/BUG/WARN reports.
+# Ends with "N passed, N failed" and exits non-zero on any failure.
+. "$(dirname -- "$0")/lib.sh"
+
+OUT=$BUILD/check
+rm -rf "$OUT"
+mkdir -p "$OUT"
+pass=0 fail=0 skip=0
+start=$(date +%s)
+
+ok() {
+	pass=$((pass + 1))
+	echo "ok - $*"
+}
+
+notok() {
+	fail=$((fail + 1))
+	echo "FAIL - $*"
+}
+
+# step NAME CMD...: run CMD, its output in $OUT/NAME.log; one result.
+step() {
+	name=$1
+	shift
+	t0=$(date +%s)
+	if "$@" >"$OUT/$name.log" 2>&1; then
+		ok "$name ($(($(date +%s) - t0)) s)"
+		return 0
+	fi
+	notok "$name, see $OUT/$name.log:"
+	tail -15 "$OUT/$name.log" | sed 's/^/    /'
+	return 1
+}
+
+# guest NAME QEMU-ARGS...: boot a guest, count its TAP results, and check
+# its console for kernel error reports.
+guest() {
+	name=$1
+	shift
+	log=$OUT/$name.console
+	step "$name-boot" "$HARNESS/qemu.sh" --log "$log" "$@" || true
+	[ -f "$log" ] || return 0
+	res=$(awk -f "$HARNESS/tap.awk" "$log")
+	echo "$res" | sed -n "s/^FAIL /FAIL - $name: /p"
+	set -- $(echo "$res" | sed -n 's/^RESULTS //p')
+	pass=$((pass + $1))
+	skip=$((skip + $2))
+	fail=$((fail + $3))
+	echo "     $name: $1 passed, $2 skipped, $3 failed"
+	if grep -F -f "$HARNESS/console-errors.txt" "$log" >"$OUT/$name.errors"; then
+		notok "$name: kernel error reports on the console:"
+		head -10 "$OUT/$name.errors" | sed 's/^/    /'
+	else
+		ok "$name: console free of lockdep/KASAN/BUG/WARN reports"
+	fi
+}
+
+# kunit_ran NAME: the autonuma KUnit suite must have run in guest NAME.
+kunit_ran() {
+	if grep -q '# Subtest: autonuma$' "$OUT/$1.console" 2>/dev/null; then
+		ok "$1: KUnit suite autonuma ran"
+	else
+		notok "$1: KUnit suite autonuma did not run"
+	fi
+}
+
+"$HARNESS/deps.sh"
+"$HARNESS/source.sh"
+echo "# base kernel $(base_version) (Debian linux-source-6.1 $(debian_version))"
+
+if step assemble "$HARNESS/assemble.sh"; then
+	step checkpatch "$HARNESS/checkpatch.sh" || true
+	if step build-autonuma "$HARNESS/build.sh" autonuma &&
+	   step initramfs-autonuma "$HARNESS/initramfs.sh" autonuma; then
+		guest autonuma-2node --flavour autonuma --nodes 2 --run kselftest \
+			--append "kunit.filter_glob=autonuma*"
+		kunit_ran autonuma-2node
+		guest autonuma-1node --flavour autonuma --nodes 1 --cpus-per-node 2 \
+			--run kselftest --append "kunit.enable=0"
+		guest autonuma-noautonuma --flavour autonuma --nodes 2 --run kselftest \
+			--append "noautonuma kunit.enable=0"
+		guest autonuma-4node --flavour autonuma --nodes 4 --cpus-per-node 1 \
+			--mem-per-node 512 --run kselftest --append "kunit.enable=0"
+	fi
+	step build-none "$HARNESS/build.sh" none || true
+	if step build-debug "$HARNESS/build.sh" debug &&
+	   step initramfs-debug "$HARNESS/initramfs.sh" debug; then
+		guest debug-2node --flavour debug --nodes 2 --run kselftest \
+			--timeout 1200 --append "kunit.filter_glob=autonuma*"
+		kunit_ran debug-2node
+	fi
+fi
+
+echo "# check took $(($(date +%s) - start)) s; logs in $OUT"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,69 @@
+# Shared settings and helpers for the harness scripts (POSIX sh).
+# Source it; it sets the paths every step uses.
+
+set -eu
+export LC_ALL=C
+
+ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+HARNESS=$ROOT/harness
+BUILD=${AUTONUMA_BUILD:-$ROOT/build}
+# The ccache lives outside the work tree so that every clone on this
+# machine (including CI's fresh one) shares it.
+CCACHE_DIR=${AUTONUMA_CCACHE_DIR:-/var/cache/autonuma-ccache}
+SRC_TARBALL=/usr/src/linux-source-6.1.tar.xz
+PRISTINE=$BUILD/src/linux-source-6.1
+TREE=$BUILD/linux
+FLAVOURS="autonuma debug none numa_balancing"
+JOBS=${JOBS:-$(nproc)}
+
+export CCACHE_DIR
+export CCACHE_BASEDIR=$BUILD
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export CCACHE_NOHASHDIR=1
+export CCACHE_SLOPPINESS=time_macros
+# Reproducible version strings, so that a rebuild does not recompile
+# init/version.c for nothing.
+export KBUILD_BUILD_TIMESTAMP="2012-03-26 00:00:00"
+export KBUILD_BUILD_USER=autonuma
+export KBUILD_BUILD_HOST=harness
+
+msg() {
+	printf '%s: %s\n' "${0##*/}" "$*" >&2
+}
+
+die() {
+	msg "error: $*"
+	exit 1
+}
+
+# check_flavour NAME: fail unless NAME is a known kernel flavour.
+check_flavour() {
+	for f in $FLAVOURS; do
+		[ "$1" = "$f" ] && return 0
+	done
+	die "unknown flavour '$1' (known: $FLAVOURS)"
+}
+
+# check_uint NAME VALUE MIN: fail unless VALUE is an integer >= MIN.
+check_uint() {
+	case $2 in
+	''|*[!0-9]*) die "$1 must be a positive integer, not '$2'" ;;
+	esac
+	[ "$2" -ge "$3" ] || die "$1 must be at least $3, not $2"
+}
+
+# The exact base kernel version of the extracted tree, e.g. 6.1.192.
+base_version() {
+	awk '/^VERSION =/ { v = $3 } /^PATCHLEVEL =/ { p = $3 }
+	     /^SUBLEVEL =/ { s = $3 } END { print v "." p "." s }' \
+		"$PRISTINE/Makefile"
+}
+
+# Debian package version of linux-source-6.1, e.g. 6.1.192-2.
+debian_version() {
+	dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null || echo unknown
+}
+
+objdir() {
+	echo "$BUILD/obj-$1"
+}

@@ -1,0 +1,99 @@
+#!/bin/sh
+# qemu.sh [options]: boot a guest kernel and turn its verdict into our exit
+# status.
+#
+#   --flavour F        kernel flavour to boot (default autonuma)
+#   --nodes N          NUMA nodes (default 2)
+#   --cpus-per-node C  CPUs per node (default 2)
+#   --mem-per-node M   MiB of memory per node (default 1024)
+#   --run WHAT         what the guest's /init runs: boot, kselftest, demo,
+#                      shell (default boot)
+#   --append ARGS      extra kernel command line
+#   --timeout S        wall-clock limit in seconds (default 600)
+#   --log FILE         console log (default $BUILD/logs/FLAVOUR-NODESn-WHAT.log)
+#
+# Exit status: 0 when the guest printed "HARNESS-DONE rc=0"; 1 when it
+# printed another rc; 2 when it never finished (timeout, hang, panic).
+. "$(dirname -- "$0")/lib.sh"
+
+flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log=
+while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || die "option $1 needs a value"
+	case $1 in
+	--flavour)		flavour=$2 ;;
+	--nodes)		nodes=$2 ;;
+	--cpus-per-node)	cpn=$2 ;;
+	--mem-per-node)		mem=$2 ;;
+	--run)			run=$2 ;;
+	--append)		append=$2 ;;
+	--timeout)		timeout=$2 ;;
+	--log)			log=$2 ;;
+	*)			die "unknown option $1 (see the top of $0)" ;;
+	esac
+	shift 2
+done
+check_flavour "$flavour"
+check_uint --nodes "$nodes" 1
+check_uint --cpus-per-node "$cpn" 1
+check_uint --mem-per-node "$mem" 128
+check_uint --timeout "$timeout" 1
+[ "$nodes" -le 8 ] || die "--nodes: at most 8 nodes (CONFIG_NODES_SHIFT=3)"
+[ $((nodes * cpn)) -le 16 ] || die "at most 16 CPUs in all (CONFIG_NR_CPUS=16)"
+case $run in
+boot|kselftest|demo|shell) ;;
+*) die "--run: unknown '$run' (boot, kselftest, demo, shell)" ;;
+esac
+
+O=$(objdir "$flavour")
+kernel=$O/arch/x86/boot/bzImage
+initrd=$O/initramfs.cpio.gz
+[ -f "$kernel" ] || die "$kernel missing: build the $flavour flavour first"
+[ -f "$initrd" ] || die "$initrd missing: run harness/initramfs.sh $flavour"
+[ -n "$log" ] || log=$BUILD/logs/$flavour-${nodes}n-$run.log
+mkdir -p "$(dirname "$log")"
+
+numa=
+cpu=0
+n=0
+while [ $n -lt "$nodes" ]; do
+	numa="$numa -object memory-backend-ram,id=m$n,size=${mem}M"
+	numa="$numa -numa node,nodeid=$n,cpus=$cpu-$((cpu + cpn - 1)),memdev=m$n"
+	cpu=$((cpu + cpn))
+	n=$((n + 1))
+done
+
+accel=tcg,thread=multi
+# KVM only if it really works (it does not on the usual build machines).
+if [ -w /dev/kvm ] && [ "${AUTONUMA_KVM:-0}" = 1 ]; then
+	accel=kvm
+fi
+
+cmdline="console=ttyS0 panic=-1 oops=panic softlockup_panic=0 harness=$run $append"
+# shellcheck disable=SC2086
+set -- qemu-system-x86_64 -accel "$accel" -cpu max -smp "$cpu" \
+	-m "$((mem * nodes))M" $numa -kernel "$kernel" -initrd "$initrd" \
+	-append "$cmdline" -nographic -no-reboot -nodefaults -serial mon:stdio
+
+msg "booting $flavour: $nodes node(s) x $cpn CPU(s) x $mem MiB, run=$run, log $log"
+if [ "$run" = shell ]; then
+	"$@"
+	exit 0
+fi
+
+start=$(date +%s)
+status=0
+timeout --foreground -k 10 "$timeout" "$@" </dev/null >"$log" 2>&1 || status=$?
+tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+secs=$(($(date +%s) - start))
+if [ $status = 124 ] || [ $status = 137 ]; then
+	msg "error: guest timed out after ${timeout} s, see $log"
+	exit 2
+fi
+rc=$(sed -n 's/^HARNESS-DONE rc=\([0-9]*\).*/\1/p' "$log" | tail -1)
+if [ -z "$rc" ]; then
+	grep -E 'Kernel panic|BUG:|Oops' "$log" | head -3 >&2
+	msg "error: guest did not finish (panic or crash) after $secs s, see $log"
+	exit 2
+fi
+msg "guest finished in $secs s with rc=$rc"
+[ "$rc" = 0 ] || exit 1

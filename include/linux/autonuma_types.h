@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * AutoNUMA data structures: per-task NUMA hinting fault statistics and the
+ * per-mm working set that knuma_scand publishes.
+ */
+#ifndef _LINUX_AUTONUMA_TYPES_H
+#define _LINUX_AUTONUMA_TYPES_H
+
+#ifdef CONFIG_AUTONUMA
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct mm_struct;
+
+/**
+ * struct sched_autonuma - per-task NUMA placement statistics
+ * @autonuma_node: node the scheduler selected for the task, -1 for none
+ * @autonuma_stop_one_cpu: set while a stopper-driven move of the task is
+ *	queued, so that only one is in flight at a time
+ * @numa_fault_pass: scan pass of the task's mm that the counters belong to;
+ *	when the mm's pass moves on, the counters are halved (decay)
+ * @numa_fault_tot: sum of @numa_fault over all nodes
+ * @numa_fault: base pages of NUMA hinting faults per node, nr_node_ids
+ *	entries
+ *
+ * Hung off &task_struct.sched_autonuma, allocated with the task when
+ * AutoNUMA is possible on this machine and freed with it.  The counters are
+ * written only by the task itself (from its hinting faults) and read
+ * locklessly by the scheduler, which tolerates a torn view.
+ */
+struct sched_autonuma {
+	int autonuma_node;
+	bool autonuma_stop_one_cpu;
+	unsigned long numa_fault_pass;
+	unsigned long numa_fault_tot;
+	unsigned long numa_fault[];
+};
+
+/**
+ * struct mm_autonuma - per-mm NUMA working set
+ * @mm_node: entry in knuma_scand's list of registered mms
+ * @mm: the mm this belongs to
+ * @numa_fault_pass: number of completed knuma_scand passes over the mm
+ * @numa_fault_tot: sum of @numa_fault over all nodes
+ * @numa_fault: pages of the mm's working set per node as counted by the
+ *	last completed pass, nr_node_ids entries
+ *
+ * Hung off &mm_struct.mm_autonuma, allocated with the mm when AutoNUMA is
+ * possible and freed when the mm is dropped.
+ */
+struct mm_autonuma {
+	struct list_head mm_node;
+	struct mm_struct *mm;
+	unsigned long numa_fault_pass;
+	unsigned long numa_fault_tot;
+	unsigned long numa_fault[];
+};
+
+#endif /* CONFIG_AUTONUMA */
+#endif /* _LINUX_AUTONUMA_TYPES_H */
