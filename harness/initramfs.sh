@@ -43,9 +43,9 @@ if [ -x /usr/bin/numactl ]; then
 	done
 fi
 
-# Extra guest programs (benchmarks, demo), if any were built.
-if [ -d "$O/guest-bin" ]; then
-	cp -a "$O/guest-bin/." "$R/bin/"
+# Guest programs (benchmarks), if built: statically linked, flavour-independent.
+if [ -d "$BUILD/guest-bin" ]; then
+	cp -a "$BUILD/guest-bin/." "$R/bin/"
 fi
 
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$O/initramfs.cpio.gz"

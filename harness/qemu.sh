@@ -8,6 +8,8 @@
 #   --mem-per-node M   MiB of memory per node (default 1024)
 #   --run WHAT         what the guest's /init runs: boot, kselftest, demo,
 #                      shell (default boot)
+#   --script FILE      a guest shell script to run (implies --run script);
+#                      packed into an extra initramfs as /script.sh
 #   --append ARGS      extra kernel command line
 #   --timeout S        wall-clock limit in seconds (default 600)
 #   --log FILE         console log (default $BUILD/logs/FLAVOUR-NODESn-WHAT.log)
@@ -16,7 +18,7 @@
 # printed another rc; 2 when it never finished (timeout, hang, panic).
 . "$(dirname -- "$0")/lib.sh"
 
-flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log=
+flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log= script=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--mem-per-node)		mem=$2 ;;
 	--run)			run=$2 ;;
 	--append)		append=$2 ;;
+	--script)		script=$2 run=script ;;
 	--timeout)		timeout=$2 ;;
 	--log)			log=$2 ;;
 	*)			die "unknown option $1 (see the top of $0)" ;;
@@ -41,7 +44,8 @@ check_uint --timeout "$timeout" 1
 [ $((nodes * cpn)) -le 16 ] || die "at most 16 CPUs in all (CONFIG_NR_CPUS=16)"
 case $run in
 boot|kselftest|demo|shell) ;;
-*) die "--run: unknown '$run' (boot, kselftest, demo, shell)" ;;
+script) [ -f "$script" ] || die "--script: '$script' is not a file" ;;
+*) die "--run: unknown '$run' (boot, kselftest, demo, shell, script)" ;;
 esac
 
 O=$(objdir "$flavour")
@@ -51,6 +55,18 @@ initrd=$O/initramfs.cpio.gz
 [ -f "$initrd" ] || die "$initrd missing: run harness/initramfs.sh $flavour"
 [ -n "$log" ] || log=$BUILD/logs/$flavour-${nodes}n-$run.log
 mkdir -p "$(dirname "$log")"
+
+# A script to run goes in a second archive appended to the initramfs
+# (the kernel unpacks concatenated cpio archives in order).
+if [ -n "$script" ]; then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	cp "$script" "$tmp/script.sh"
+	chmod +x "$tmp/script.sh"
+	(cd "$tmp" && echo script.sh | cpio -o -H newc --quiet | gzip -1) >"$tmp/extra.cpio.gz"
+	cat "$initrd" "$tmp/extra.cpio.gz" >"$tmp/initrd.cpio.gz"
+	initrd=$tmp/initrd.cpio.gz
+fi
 
 numa=
 cpu=0
@@ -70,7 +86,9 @@ fi
 
 cmdline="console=ttyS0 panic=-1 oops=panic softlockup_panic=0 harness=$run $append"
 # shellcheck disable=SC2086
-set -- qemu-system-x86_64 -accel "$accel" -cpu max -smp "$cpu" \
+# One socket per node, so that no cache is shared across nodes.
+set -- qemu-system-x86_64 -accel "$accel" -cpu max \
+	-smp "$cpu,sockets=$nodes,cores=$cpn,threads=1" \
 	-m "$((mem * nodes))M" $numa -kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline" -nographic -no-reboot -nodefaults -serial mon:stdio
 
