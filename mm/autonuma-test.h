@@ -64,8 +64,123 @@ static void autonuma_test_parse_knob(struct kunit *test)
 	}
 }
 
+/* The two-stage false-sharing filter's decisions. */
+static void autonuma_test_filter(struct kunit *test)
+{
+	/* first fault from a node only records it, wherever the page is */
+	KUNIT_EXPECT_EQ(test, autonuma_filter(NUMA_NO_NODE, 1, 0, NUMA_NO_NODE),
+			AUTONUMA_FILTER_RECORD);
+	KUNIT_EXPECT_EQ(test, autonuma_filter(0, 1, 0, NUMA_NO_NODE),
+			AUTONUMA_FILTER_RECORD);
+	KUNIT_EXPECT_EQ(test, autonuma_filter(2, 1, 1, NUMA_NO_NODE),
+			AUTONUMA_FILTER_RECORD);
+	/* ... also when the page is queued elsewhere (the caller cancels) */
+	KUNIT_EXPECT_EQ(test, autonuma_filter(0, 1, 0, 0),
+			AUTONUMA_FILTER_RECORD);
+	/* second consecutive fault from a remote node queues the page */
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, NUMA_NO_NODE),
+			AUTONUMA_FILTER_QUEUE);
+	KUNIT_EXPECT_EQ(test, autonuma_filter(3, 3, 2, NUMA_NO_NODE),
+			AUTONUMA_FILTER_QUEUE);
+	/* a local page stays, however often its node faults */
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 1, NUMA_NO_NODE),
+			AUTONUMA_FILTER_NONE);
+	/* a page already queued for this node is not queued twice */
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, 1),
+			AUTONUMA_FILTER_NONE);
+}
+
+/* Alternating faults from two nodes never queue the page. */
+static void autonuma_test_filter_ping_pong(struct kunit *test)
+{
+	int last = NUMA_NO_NODE, i, queued = 0;
+
+	for (i = 0; i < 100; i++) {
+		int this = i & 1;
+
+		switch (autonuma_filter(last, this, 0, NUMA_NO_NODE)) {
+		case AUTONUMA_FILTER_RECORD:
+			last = this;
+			break;
+		case AUTONUMA_FILTER_QUEUE:
+			queued++;
+			break;
+		case AUTONUMA_FILTER_NONE:
+			break;
+		}
+	}
+	KUNIT_EXPECT_EQ(test, queued, 0);
+}
+
+static void autonuma_test_decay(struct kunit *test)
+{
+	unsigned long f[3] = { 1000, 10, 1 };
+
+	/* up to date: nothing changes */
+	KUNIT_EXPECT_EQ(test, autonuma_decay(f, 3, 0), 1011UL);
+	KUNIT_EXPECT_EQ(test, f[0], 1000UL);
+	/* one pass behind: halved */
+	KUNIT_EXPECT_EQ(test, autonuma_decay(f, 3, 1), 500UL + 5 + 0);
+	KUNIT_EXPECT_EQ(test, f[1], 5UL);
+	KUNIT_EXPECT_EQ(test, f[2], 0UL);
+	/* three passes behind: divided by eight */
+	KUNIT_EXPECT_EQ(test, autonuma_decay(f, 3, 3), 62UL + 0);
+	/* far behind, even beyond the width of a long: cleared */
+	f[0] = ULONG_MAX;
+	KUNIT_EXPECT_EQ(test, autonuma_decay(f, 3, 1000), 0UL);
+	KUNIT_EXPECT_EQ(test, f[0], 0UL);
+}
+
+/* A phase change: after a few passes the new node dominates. */
+static void autonuma_test_decay_phase_change(struct kunit *test)
+{
+	unsigned long f[2] = { 100000, 0 };
+	int pass;
+
+	for (pass = 0; pass < 4; pass++) {
+		autonuma_decay(f, 2, 1);
+		f[1] += 10000;
+	}
+	KUNIT_EXPECT_GT(test, f[1], f[0]);
+}
+
+static void autonuma_test_rr_next(struct kunit *test)
+{
+	unsigned long nr[4] = { 5, 0, 7, 0 };
+	unsigned long empty[4] = { 0 };
+	int src, order[6], i, rr = 0;
+
+	KUNIT_EXPECT_EQ(test, autonuma_rr_next(nr, 4, 0), 0);
+	KUNIT_EXPECT_EQ(test, autonuma_rr_next(nr, 4, 1), 2);
+	KUNIT_EXPECT_EQ(test, autonuma_rr_next(nr, 4, 3), 0);
+	KUNIT_EXPECT_EQ(test, autonuma_rr_next(empty, 4, 2), NUMA_NO_NODE);
+
+	/* dequeueing alternates over the non-empty sources */
+	nr[0] = 3;
+	nr[2] = 2;
+	for (i = 0; i < 6; i++) {
+		src = autonuma_rr_next(nr, 4, rr);
+		order[i] = src;
+		if (src == NUMA_NO_NODE)
+			break;
+		nr[src]--;
+		rr = (src + 1) % 4;
+	}
+	KUNIT_EXPECT_EQ(test, order[0], 0);
+	KUNIT_EXPECT_EQ(test, order[1], 2);
+	KUNIT_EXPECT_EQ(test, order[2], 0);
+	KUNIT_EXPECT_EQ(test, order[3], 2);
+	KUNIT_EXPECT_EQ(test, order[4], 0);
+	KUNIT_EXPECT_EQ(test, order[5], NUMA_NO_NODE);
+}
+
 static struct kunit_case autonuma_test_cases[] = {
 	KUNIT_CASE(autonuma_test_parse_knob),
+	KUNIT_CASE(autonuma_test_filter),
+	KUNIT_CASE(autonuma_test_filter_ping_pong),
+	KUNIT_CASE(autonuma_test_decay),
+	KUNIT_CASE(autonuma_test_decay_phase_change),
+	KUNIT_CASE(autonuma_test_rr_next),
 	{}
 };
 

@@ -2,9 +2,20 @@
 /*
  * AutoNUMA: automatic NUMA placement of tasks and their memory.
  *
- * This file holds the memory-management side: the run-time switch, the
- * per-mm state and the sysfs interface under /sys/kernel/mm/autonuma/.
- * The scheduler side lives in kernel/sched/numa.c.
+ * This file holds the memory-management side:
+ *
+ * - knuma_scand walks every registered mm, counts its pages per node (the
+ *   mm's working set) and turns its entries into NUMA hinting entries with
+ *   upstream's change_prot_numa();
+ * - the hinting fault charges the faulting task's per-node statistics and
+ *   runs the two-stage false-sharing filter, which queues a page that two
+ *   consecutive faults from the same remote node want;
+ * - one knuma_migratedN thread per node migrates the pages queued for it;
+ * - the run-time switch, the knobs under /sys/kernel/mm/autonuma/ and the
+ *   per-task readout /proc/PID/autonuma.
+ *
+ * The scheduler side lives in kernel/sched/numa.c.  The design is described
+ * in Documentation/mm/autonuma.rst.
  *
  * AutoNUMA is possible only on a machine with more than one online node and
  * without "noautonuma" on the command line.  When it is not possible nothing
@@ -15,37 +26,93 @@
  * share the NUMA hinting fault infrastructure and must never both place
  * memory: enabling one while the other is on fails with -EBUSY, under
  * autonuma_placement_lock.
+ *
+ * Locking, outermost first:
+ *   autonuma_placement_lock (mutex)  run-time state and knobs
+ *   mmap_lock (read, trylock only)   knuma_scand scanning an mm
+ *   page table lock                  the fault path
+ *   lru_lock                         isolating a page to queue it
+ *   autonuma_queue.lock (spinlock)   one node's migration queue
+ *   autonuma_mm_lock (spinlock)      the list of registered mms; innermost,
+ *                                    nothing is taken under it
  */
 
 #define pr_fmt(fmt) "autonuma: " fmt
 
+#include <linux/mm.h>
 #include <linux/autonuma.h>
 #include <linux/autonuma_types.h>
+#include <linux/cpuhotplug.h>
 #include <linux/ctype.h>
+#include <linux/freezer.h>
+#include <linux/huge_mm.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
-#include <linux/mm.h>
+#include <linux/kthread.h>
+#include <linux/mempolicy.h>
+#include <linux/migrate.h>
+#include <linux/mm_inline.h>
+#include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/page_ext.h>
+#include <linux/pagewalk.h>
+#include <linux/ptrace.h>
+#include <linux/rmap.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/sysctl.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swap.h>
 #include <linux/sysfs.h>
+#include <linux/vmstat.h>
+#include <linux/wait.h>
+
+#include <asm/tlb.h>
+
+#include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/autonuma.h>
 
 DEFINE_STATIC_KEY_FALSE(autonuma_enabled_key);
 
 /* Set by "noautonuma" on the kernel command line. */
 static bool autonuma_cmdline_off __ro_after_init;
 
-/* Print placement decisions (rate limited). */
+/* Knobs, see Documentation/ABI/testing/sysfs-kernel-mm-autonuma. */
 static unsigned int autonuma_debug;
+static unsigned int scan_sleep_millisecs = 100;
+static unsigned int scan_sleep_pass_millisecs = 10000;
+static unsigned int pages_to_scan = SZ_128M >> PAGE_SHIFT;
+static unsigned int scan_pmd = 1;
+static unsigned int scan_working_set = 1;
+static unsigned int migrate_sleep_millisecs = 100;
+static unsigned int pages_to_migrate = SZ_128M >> PAGE_SHIFT;
+
+/* Counters, written by their one thread and read by sysfs. */
+static unsigned long pages_scanned;
+static unsigned long full_scans;
+static atomic_long_t pages_migrated = ATOMIC_LONG_INIT(0);
+static atomic_long_t pages_failed = ATOMIC_LONG_INIT(0);
+
+#define AUTONUMA_MAX_MILLISECS	3600000U
+#define AUTONUMA_MAX_PAGES	(1U << 24)
 
 /*
  * Serialises every change of the run-time state: the enabled static key,
- * the knobs, and the choice between AutoNUMA and upstream NUMA balancing
- * (sysctl_numa_balancing() takes it too, see autonuma_lock_placement()).
+ * the knobs, the threads, and the choice between AutoNUMA and upstream
+ * NUMA balancing (sysctl_numa_balancing() takes it too, see
+ * autonuma_lock_placement()).
  */
 static DEFINE_MUTEX(autonuma_placement_lock);
+
+#define autonuma_dbg(fmt, ...)						\
+do {									\
+	if (READ_ONCE(autonuma_debug))					\
+		pr_info_ratelimited(fmt, ##__VA_ARGS__);		\
+} while (0)
 
 static int __init setup_noautonuma(char *str)
 {
@@ -87,13 +154,346 @@ void autonuma_unlock_placement(void)
 	mutex_unlock(&autonuma_placement_lock);
 }
 
-static size_t mm_autonuma_size(void)
+/*
+ * Per-page data, in page_ext so that it costs nothing unless AutoNUMA is
+ * possible.  Nodes are stored plus one, so that the zeroed initial state
+ * means "no node".
+ */
+struct autonuma_page_ext {
+	u16 last_nid;		/* node of the last hinting fault */
+	u16 migrate_nid;	/* node the page is queued for */
+};
+
+static bool need_autonuma_page_ext(void)
 {
-	return struct_size((struct mm_autonuma *)NULL, numa_fault, nr_node_ids);
+	return autonuma_possible();
+}
+
+/*
+ * Padded to a long: page_ext entries follow each other without alignment,
+ * and the next entry's flags are used with atomic bit operations.
+ */
+struct page_ext_operations autonuma_page_ext_ops = {
+	.size = ALIGN(sizeof(struct autonuma_page_ext), sizeof(unsigned long)),
+	.need = need_autonuma_page_ext,
+};
+
+static struct autonuma_page_ext *get_autonuma_page_ext(struct page *page)
+{
+	struct page_ext *page_ext = page_ext_get(page);
+
+	if (!page_ext)
+		return NULL;
+	return (void *)page_ext + autonuma_page_ext_ops.offset;
+}
+
+static void put_autonuma_page_ext(struct autonuma_page_ext *ape)
+{
+	if (ape)
+		page_ext_put((void *)ape - autonuma_page_ext_ops.offset);
+}
+
+/* The two-stage false-sharing filter. */
+enum autonuma_filter {
+	AUTONUMA_FILTER_NONE,	/* nothing to do */
+	AUTONUMA_FILTER_RECORD,	/* first fault from this node: remember it */
+	AUTONUMA_FILTER_QUEUE,	/* second consecutive remote fault: migrate */
+};
+
+/**
+ * autonuma_filter - decide what a hinting fault does to its page
+ * @last_nid: node of the page's previous hinting fault, or NUMA_NO_NODE
+ * @this_nid: node of the faulting CPU
+ * @page_nid: node the page sits on
+ * @queued_nid: node the page is queued for, or NUMA_NO_NODE
+ *
+ * A page migrates to node N only after two consecutive hinting faults from
+ * N.  A fault from a node other than the last one only records that node
+ * (and cancels a queued migration, see the caller), so pages used from
+ * several nodes stay where they are instead of bouncing.
+ *
+ * Return: the action to take.
+ */
+static enum autonuma_filter autonuma_filter(int last_nid, int this_nid,
+					    int page_nid, int queued_nid)
+{
+	if (last_nid != this_nid)
+		return AUTONUMA_FILTER_RECORD;
+	if (page_nid == this_nid || queued_nid == this_nid)
+		return AUTONUMA_FILTER_NONE;
+	return AUTONUMA_FILTER_QUEUE;
 }
 
 /**
- * __mm_autonuma_alloc - allocate and attach the per-mm AutoNUMA state
+ * autonuma_decay - age fault statistics by the passes they are behind
+ * @fault: per-node counters
+ * @nr_nodes: number of counters
+ * @behind: scan passes since the counters were last aged
+ *
+ * Halves the counters once per pass, so that placement follows a change
+ * of phase within a few passes.
+ *
+ * Return: the new sum of the counters.
+ */
+static unsigned long autonuma_decay(unsigned long *fault, int nr_nodes,
+				    unsigned long behind)
+{
+	unsigned long tot = 0;
+	int nid;
+
+	for (nid = 0; nid < nr_nodes; nid++) {
+		if (behind >= BITS_PER_LONG)
+			fault[nid] = 0;
+		else
+			fault[nid] >>= behind;
+		tot += fault[nid];
+	}
+	return tot;
+}
+
+/*
+ * Per-node migration queues: the pages queued for node N wait on
+ * queues[N].src[S], one list per source node S, linked through page->lru
+ * (the pages are isolated from the LRU while queued), and knuma_migratedN
+ * takes them round-robin over S.
+ */
+struct autonuma_queue {
+	spinlock_t lock;		/* protects src, nr_queued, rr */
+	struct list_head *src;		/* nr_node_ids lists of pages */
+	unsigned long *nr_src;		/* base pages on each list */
+	unsigned long nr_queued;	/* base pages on all lists */
+	int rr;				/* next source node to take from */
+	wait_queue_head_t wait;
+	struct task_struct *thread;	/* knuma_migratedN */
+};
+
+static struct autonuma_queue **autonuma_queues;
+
+/**
+ * autonuma_rr_next - pick the next source node to dequeue from
+ * @nr_src: base pages queued per source node
+ * @nr_nodes: number of source nodes
+ * @rr: the source node to start looking at
+ *
+ * Return: the first source node at or after @rr (wrapping around) with
+ * pages queued, or NUMA_NO_NODE when all are empty.
+ */
+static int autonuma_rr_next(const unsigned long *nr_src, int nr_nodes, int rr)
+{
+	int i;
+
+	for (i = 0; i < nr_nodes; i++) {
+		int nid = (rr + i) % nr_nodes;
+
+		if (nr_src[nid])
+			return nid;
+	}
+	return NUMA_NO_NODE;
+}
+
+static unsigned long autonuma_queue_limit(void)
+{
+	return max(2UL * READ_ONCE(pages_to_migrate), (unsigned long)HPAGE_PMD_NR);
+}
+
+/*
+ * Isolate @page and queue it for @dst.  Called with the page table lock
+ * held, which keeps the page mapped.  Returns true when queued.
+ */
+static bool autonuma_queue_page(struct page *page, int src, int dst,
+				struct autonuma_page_ext *ape)
+{
+	struct autonuma_queue *q = autonuma_queues[dst];
+	int nr = thp_nr_pages(page);
+	bool was_empty;
+
+	if (!q || READ_ONCE(q->nr_queued) >= autonuma_queue_limit())
+		return false;
+	if (isolate_lru_page(page))
+		return false;
+	mod_node_page_state(page_pgdat(page),
+			    NR_ISOLATED_ANON + page_is_file_lru(page), nr);
+
+	WRITE_ONCE(ape->migrate_nid, dst + 1);
+	spin_lock(&q->lock);
+	list_add_tail(&page->lru, &q->src[src]);
+	q->nr_src[src] += nr;
+	was_empty = !q->nr_queued;
+	q->nr_queued += nr;
+	spin_unlock(&q->lock);
+
+	count_vm_events(AUTONUMA_PAGES_QUEUED, nr);
+	trace_autonuma_queue_page(page_to_pfn(page), src, dst, nr);
+	if (was_empty)
+		wake_up_interruptible(&q->wait);
+	return true;
+}
+
+/* May AutoNUMA move this page of this vma for the current task? */
+static bool autonuma_may_migrate(struct page *page,
+				 struct vm_area_struct *vma)
+{
+	/* An explicit memory policy always wins. */
+	if (vma->vm_policy || current->mempolicy)
+		return false;
+	/* Memory shared between processes stays where it is. */
+	if (PageTransHuge(page) ? total_mapcount(page) != 1 :
+	    page_mapcount(page) != 1)
+		return false;
+	/* Do not bother with dirty file pages, they cannot move async. */
+	if (page_is_file_lru(page) && PageDirty(page))
+		return false;
+	return true;
+}
+
+/* Charge @nr base pages on @page_nid to the current task's statistics. */
+static void autonuma_charge_task(struct mm_struct *mm, int page_nid, int nr)
+{
+	struct sched_autonuma *sa = current->sched_autonuma;
+	struct mm_autonuma *mma = mm->mm_autonuma;
+	unsigned long pass;
+
+	if (!sa || !mma || current->mm != mm)
+		return;
+
+	pass = READ_ONCE(mma->numa_fault_pass);
+	if (sa->numa_fault_pass != pass) {
+		sa->numa_fault_tot = autonuma_decay(sa->numa_fault, nr_node_ids,
+						    pass - sa->numa_fault_pass);
+		sa->numa_fault_pass = pass;
+	}
+	sa->numa_fault[page_nid] += nr;
+	sa->numa_fault_tot += nr;
+}
+
+/* Account one hinting fault on @page and run the filter on it. */
+static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
+				int page_nid, int this_nid, int nr)
+{
+	struct autonuma_page_ext *ape;
+	int last_nid, queued_nid;
+
+	count_vm_numa_event(NUMA_HINT_FAULTS);
+	if (page_nid == this_nid) {
+		count_vm_numa_event(NUMA_HINT_FAULTS_LOCAL);
+		count_vm_events(AUTONUMA_FAULTS_LOCAL, nr);
+	} else {
+		count_vm_events(AUTONUMA_FAULTS_REMOTE, nr);
+	}
+	autonuma_charge_task(vma->vm_mm, page_nid, nr);
+
+	ape = get_autonuma_page_ext(page);
+	if (!ape)
+		return;
+	last_nid = (int)READ_ONCE(ape->last_nid) - 1;
+	queued_nid = (int)READ_ONCE(ape->migrate_nid) - 1;
+
+	switch (autonuma_filter(last_nid, this_nid, page_nid, queued_nid)) {
+	case AUTONUMA_FILTER_RECORD:
+		WRITE_ONCE(ape->last_nid, this_nid + 1);
+		/* knuma_migrated drops a page whose target changed */
+		if (queued_nid != NUMA_NO_NODE)
+			WRITE_ONCE(ape->migrate_nid, 0);
+		break;
+	case AUTONUMA_FILTER_QUEUE:
+		if (autonuma_may_migrate(page, vma) &&
+		    autonuma_queue_page(page, page_nid, this_nid, ape))
+			autonuma_dbg("queued pfn %lx (%d pages) %d -> %d for %s/%d\n",
+				     page_to_pfn(page), nr, page_nid, this_nid,
+				     current->comm, current->pid);
+		break;
+	case AUTONUMA_FILTER_NONE:
+		break;
+	}
+	put_autonuma_page_ext(ape);
+}
+
+/*
+ * In pmd mode one hinting fault stands for its whole page table: restore
+ * the other hinting entries of the same table within the vma, and account
+ * each of them, as if they had all faulted.  Called with vmf->ptl held.
+ */
+static void autonuma_fault_pte_range(struct vm_fault *vmf, int this_nid)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long start = max(vma->vm_start, vmf->address & PMD_MASK);
+	unsigned long end = min(vma->vm_end,
+				(vmf->address & PMD_MASK) + PMD_SIZE);
+	pte_t *ptep = vmf->pte - ((vmf->address - start) >> PAGE_SHIFT);
+	unsigned long addr;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE, ptep++) {
+		pte_t old_pte = ptep_get(ptep), pte;
+		bool was_writable = pte_savedwrite(old_pte);
+		struct page *page;
+
+		if (addr == vmf->address || !pte_present(old_pte) ||
+		    !pte_protnone(old_pte))
+			continue;
+
+		page = vm_normal_page(vma, addr, old_pte);
+		if (page && !is_zone_device_page(page) && !PageCompound(page))
+			autonuma_fault_page(vma, page, page_to_nid(page),
+					    this_nid, 1);
+
+		old_pte = ptep_modify_prot_start(vma, addr, ptep);
+		pte = pte_modify(old_pte, vma->vm_page_prot);
+		pte = pte_mkyoung(pte);
+		if (was_writable)
+			pte = pte_mkwrite(pte);
+		ptep_modify_prot_commit(vma, addr, ptep, old_pte, pte);
+		update_mmu_cache(vma, addr, ptep);
+	}
+}
+
+/**
+ * __autonuma_numa_fault - handle a NUMA hinting fault for AutoNUMA
+ * @vmf: the fault, with the page table lock held
+ * @page: the page mapped by the hinting entry
+ * @page_nid: the node @page sits on
+ * @nr: base pages the entry maps (HPAGE_PMD_NR for a THP)
+ *
+ * Charges the fault to the current task, runs the false-sharing filter and
+ * queues the page for migration when it passes.  In pmd mode a fault on a
+ * PTE also restores and accounts the other hinting entries of its page
+ * table.  The caller restores the faulting entry itself.
+ */
+void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
+			   int page_nid, int nr)
+{
+	int this_nid = numa_node_id();
+
+	lockdep_assert_held(vmf->ptl);
+	autonuma_fault_page(vmf->vma, page, page_nid, this_nid, nr);
+	if (nr == 1 && READ_ONCE(scan_pmd))
+		autonuma_fault_pte_range(vmf, this_nid);
+}
+
+/*
+ * The mms knuma_scand walks.  autonuma_scan_cursor is the next mm to scan;
+ * it points at the list head itself at the end of a pass.  The list holds
+ * no reference: an mm is unregistered by __mmput() (autonuma_exit()) before
+ * exit_mmap(), or by __mmdrop() for an mm that never had __mmput() (a
+ * failed exec), always before its mm_autonuma is freed.  The scanner pins
+ * the mm it scans under autonuma_mm_lock with mmget_not_zero(), so that
+ * __mmput() cannot run until the scan of that mm is over, and with
+ * mmgrab(), because a failed exec drops its mm with mmdrop() alone.  This
+ * is the khugepaged scheme without its mm_slot: exit never waits for the
+ * scanner, and the scanner never touches an mm that is going away.
+ */
+static DEFINE_SPINLOCK(autonuma_mm_lock);
+static LIST_HEAD(autonuma_mm_head);
+static struct list_head *autonuma_scan_cursor = &autonuma_mm_head;
+
+static size_t mm_autonuma_size(void)
+{
+	return struct_size((struct mm_autonuma *)NULL, numa_fault,
+			   2 * nr_node_ids);
+}
+
+/**
+ * __mm_autonuma_alloc - allocate the per-mm AutoNUMA state and register the
+ *	mm with knuma_scand
  * @mm: a new mm, from mm_init()
  *
  * Return: 0 on success, -ENOMEM on failure.
@@ -105,10 +505,32 @@ int __mm_autonuma_alloc(struct mm_struct *mm)
 	mma = kzalloc(mm_autonuma_size(), GFP_KERNEL);
 	if (!mma)
 		return -ENOMEM;
-	INIT_LIST_HEAD(&mma->mm_node);
 	mma->mm = mm;
+	mma->numa_fault_tmp = mma->numa_fault + nr_node_ids;
 	mm->mm_autonuma = mma;
+
+	spin_lock(&autonuma_mm_lock);
+	list_add_tail(&mma->mm_node, &autonuma_mm_head);
+	spin_unlock(&autonuma_mm_lock);
 	return 0;
+}
+
+/**
+ * __autonuma_exit - unregister an mm from knuma_scand
+ * @mm: an mm whose last user is gone, from __mmput()
+ *
+ * The scanner cannot be scanning @mm (it would hold a user reference), but
+ * its cursor may point at it: move the cursor on.
+ */
+void __autonuma_exit(struct mm_struct *mm)
+{
+	struct mm_autonuma *mma = mm->mm_autonuma;
+
+	spin_lock(&autonuma_mm_lock);
+	if (autonuma_scan_cursor == &mma->mm_node)
+		autonuma_scan_cursor = mma->mm_node.next;
+	list_del_init(&mma->mm_node);
+	spin_unlock(&autonuma_mm_lock);
 }
 
 /**
@@ -117,8 +539,594 @@ int __mm_autonuma_alloc(struct mm_struct *mm)
  */
 void __mm_autonuma_free(struct mm_struct *mm)
 {
-	kfree(mm->mm_autonuma);
+	struct mm_autonuma *mma = mm->mm_autonuma;
+
+	/* mm_init() failed after registering, before any __mmput() */
+	if (!list_empty(&mma->mm_node))
+		__autonuma_exit(mm);
+	kfree(mma);
 	mm->mm_autonuma = NULL;
+}
+
+static DECLARE_WAIT_QUEUE_HEAD(knuma_scand_wait);
+static struct task_struct *knuma_scand_thread;
+static bool knuma_scand_kick;
+
+/* What knuma_scand counts while it walks an mm. */
+struct autonuma_scan {
+	struct mm_autonuma *mma;
+	bool working_set;
+	unsigned long present;
+};
+
+static void autonuma_count_page(struct autonuma_scan *scan, struct page *page,
+				bool hinting, int nr)
+{
+	scan->present += nr;
+	/* An entry still hinting was not touched since the last pass. */
+	if (scan->working_set && hinting)
+		return;
+	scan->mma->numa_fault_tmp[page_to_nid(page)] += nr;
+}
+
+static int autonuma_scan_pmd(pmd_t *pmd, unsigned long addr,
+			     unsigned long end, struct mm_walk *walk)
+{
+	struct autonuma_scan *scan = walk->private;
+	struct vm_area_struct *vma = walk->vma;
+	spinlock_t *ptl;
+	pte_t *pte, *orig;
+
+	/* Count here so that the walker never splits a huge pmd. */
+	walk->action = ACTION_CONTINUE;
+	ptl = pmd_trans_huge_lock(pmd, vma);
+	if (ptl) {
+		pmd_t entry = *pmd;
+
+		if (pmd_present(entry) && !is_huge_zero_pmd(entry))
+			autonuma_count_page(scan, pmd_page(entry),
+					    pmd_protnone(entry), HPAGE_PMD_NR);
+		spin_unlock(ptl);
+		return 0;
+	}
+	if (pmd_trans_unstable(pmd))
+		return 0;
+
+	orig = pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	for (; addr < end; addr += PAGE_SIZE, pte++) {
+		pte_t entry = ptep_get(pte);
+		struct page *page;
+
+		if (!pte_present(entry))
+			continue;
+		page = vm_normal_page(vma, addr, entry);
+		if (!page || is_zone_device_page(page))
+			continue;
+		autonuma_count_page(scan, page, pte_protnone(entry), 1);
+	}
+	pte_unmap_unlock(orig, ptl);
+	return 0;
+}
+
+static const struct mm_walk_ops autonuma_scan_ops = {
+	.pmd_entry = autonuma_scan_pmd,
+};
+
+/*
+ * Which vmas knuma_scand leaves alone: what cannot migrate (PFN and mixed
+ * maps, I/O, hugetlb), what has an explicit memory policy (the user placed
+ * it), what cannot be accessed anyway, read-only file mappings (shared
+ * library text, which is shared and cheap to cache remotely), and mlocked
+ * memory: who mlocks asks for no page faults on it, and a hinting fault is
+ * one.
+ */
+static bool autonuma_vma_scannable(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_LOCKED))
+		return false;
+	if (!vma_migratable(vma) || is_vm_hugetlb_page(vma))
+		return false;
+	if (vma->vm_policy || !vma_is_accessible(vma))
+		return false;
+	if (vma->vm_file && (vma->vm_flags & (VM_READ | VM_WRITE)) == VM_READ)
+		return false;
+	return true;
+}
+
+/*
+ * Turn the present entries of [start, end) into NUMA hinting entries: what
+ * change_prot_numa() does for a task's own memory, for any mm, on every
+ * node (see MM_CP_AUTONUMA).
+ */
+static unsigned long autonuma_change_prot(struct vm_area_struct *vma,
+					  unsigned long start, unsigned long end)
+{
+	struct mmu_gather tlb;
+	long nr;
+
+	tlb_gather_mmu(&tlb, vma->vm_mm);
+	nr = change_protection(&tlb, vma, start, end, PAGE_NONE,
+			       MM_CP_PROT_NUMA | MM_CP_AUTONUMA);
+	tlb_finish_mmu(&tlb);
+	if (nr > 0)
+		count_vm_events(AUTONUMA_PTE_UPDATES, nr);
+	return nr > 0 ? nr : 0;
+}
+
+/* Publish a finished pass of an mm: its working set per node. */
+static void autonuma_publish_mm(struct mm_autonuma *mma)
+{
+	unsigned long tot = 0;
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		WRITE_ONCE(mma->numa_fault[nid], mma->numa_fault_tmp[nid]);
+		tot += mma->numa_fault_tmp[nid];
+		mma->numa_fault_tmp[nid] = 0;
+	}
+	WRITE_ONCE(mma->numa_fault_tot, tot);
+	WRITE_ONCE(mma->numa_fault_pass, mma->numa_fault_pass + 1);
+	trace_autonuma_scan_mm(mma->mm, mma->numa_fault_pass, tot,
+			       mma->numa_fault, nr_node_ids);
+}
+
+/*
+ * Scan up to @budget pages of the mm of @mma, which the caller pinned.
+ * Returns the pages covered; *@done tells whether the mm's pass is over
+ * (or the mm was busy and is skipped in this pass).
+ */
+static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
+				      unsigned long budget, bool *done)
+{
+	struct mm_struct *mm = mma->mm;
+	struct autonuma_scan scan = {
+		.mma = mma,
+		.working_set = READ_ONCE(scan_working_set),
+	};
+	unsigned long addr = mma->scan_address, covered = 0;
+	struct vm_area_struct *vma;
+	VMA_ITERATOR(vmi, mm, addr);
+
+	*done = true;
+	/* Never make a process wait for us: try again next pass. */
+	if (!mmap_read_trylock(mm))
+		return 1;
+
+	for_each_vma(vmi, vma) {
+		if (!autonuma_vma_scannable(vma)) {
+			cond_resched();
+			continue;
+		}
+		addr = max(addr, vma->vm_start);
+		while (addr < vma->vm_end) {
+			unsigned long end = min(vma->vm_end,
+						(addr & PMD_MASK) + PMD_SIZE);
+
+			walk_page_range(mm, addr, end, &autonuma_scan_ops, &scan);
+			autonuma_change_prot(vma, addr, end);
+			covered += (end - addr) >> PAGE_SHIFT;
+			addr = end;
+			if (covered >= budget || kthread_should_stop() ||
+			    !autonuma_enabled()) {
+				*done = addr >= vma->vm_end && !find_vma(mm, addr);
+				goto out;
+			}
+		}
+		cond_resched();
+	}
+out:
+	if (*done) {
+		autonuma_publish_mm(mma);
+		mma->scan_address = 0;
+	} else {
+		mma->scan_address = addr;
+	}
+	mmap_read_unlock(mm);
+	WRITE_ONCE(pages_scanned, pages_scanned + scan.present);
+	return max(covered, 1UL);
+}
+
+/*
+ * One batch of knuma_scand: up to pages_to_scan pages, over as many mms as
+ * it takes.  Returns true at the end of a full pass over all mms.
+ */
+static bool autonuma_scan_batch(void)
+{
+	unsigned long budget = READ_ONCE(pages_to_scan);
+
+	while (budget && !kthread_should_stop() && autonuma_enabled()) {
+		struct mm_autonuma *mma;
+		struct mm_struct *mm;
+		unsigned long covered;
+		bool done;
+
+		spin_lock(&autonuma_mm_lock);
+		if (autonuma_scan_cursor == &autonuma_mm_head) {
+			/* a new pass starts */
+			autonuma_scan_cursor = autonuma_mm_head.next;
+			if (autonuma_scan_cursor == &autonuma_mm_head) {
+				spin_unlock(&autonuma_mm_lock);
+				return true;
+			}
+		}
+		mma = list_entry(autonuma_scan_cursor, struct mm_autonuma,
+				 mm_node);
+		mm = mma->mm;
+		if (!mmget_not_zero(mm)) {
+			/* exiting: autonuma_exit() is about to unlink it */
+			autonuma_scan_cursor = mma->mm_node.next;
+			goto next;
+		}
+		/* see autonuma_mm_lock for why the mm_count reference too */
+		mmgrab(mm);
+		spin_unlock(&autonuma_mm_lock);
+
+		covered = autonuma_scan_mm(mma, budget, &done);
+		budget -= min(budget, covered);
+
+		spin_lock(&autonuma_mm_lock);
+		/* we hold a user reference, so mma is still on the list */
+		if (done)
+			autonuma_scan_cursor = mma->mm_node.next;
+		spin_unlock(&autonuma_mm_lock);
+		/* may be the last users: both end up taking autonuma_mm_lock */
+		mmput(mm);
+		mmdrop(mm);
+		spin_lock(&autonuma_mm_lock);
+next:
+		if (autonuma_scan_cursor == &autonuma_mm_head) {
+			spin_unlock(&autonuma_mm_lock);
+			WRITE_ONCE(full_scans, full_scans + 1);
+			return true;
+		}
+		spin_unlock(&autonuma_mm_lock);
+		cond_resched();
+	}
+	return false;
+}
+
+static bool knuma_scand_should_wake(void)
+{
+	return kthread_should_stop() || READ_ONCE(knuma_scand_kick);
+}
+
+static int knuma_scand(void *none)
+{
+	set_freezable();
+	set_user_nice(current, MAX_NICE);
+
+	while (!kthread_should_stop()) {
+		unsigned int msecs;
+
+		WRITE_ONCE(knuma_scand_kick, false);
+		if (!autonuma_enabled()) {
+			wait_event_freezable(knuma_scand_wait,
+					     knuma_scand_should_wake());
+			continue;
+		}
+		if (autonuma_scan_batch())
+			msecs = READ_ONCE(scan_sleep_pass_millisecs);
+		else
+			msecs = READ_ONCE(scan_sleep_millisecs);
+		wait_event_freezable_timeout(knuma_scand_wait,
+					     knuma_scand_should_wake(),
+					     msecs_to_jiffies(msecs));
+	}
+	return 0;
+}
+
+static void knuma_scand_wake(void)
+{
+	WRITE_ONCE(knuma_scand_kick, true);
+	wake_up_interruptible(&knuma_scand_wait);
+}
+
+/* Put back a page taken off a queue without migrating it. */
+static void autonuma_putback_page(struct page *page)
+{
+	list_del(&page->lru);
+	mod_node_page_state(page_pgdat(page),
+			    NR_ISOLATED_ANON + page_is_file_lru(page),
+			    -thp_nr_pages(page));
+	putback_lru_page(page);
+}
+
+/*
+ * Take up to @max base pages for node @nid off its queue, round-robin over
+ * the source nodes, onto @list.  Pages whose migration was cancelled by the
+ * filter meanwhile, or whose last mapping went away, are put back.
+ * Returns the base pages dropped that way.
+ */
+static unsigned long autonuma_dequeue(int nid, struct list_head *list,
+				      unsigned long max, unsigned long *taken)
+{
+	struct autonuma_queue *q = autonuma_queues[nid];
+	unsigned long dropped = 0;
+	struct page *page, *next;
+
+	*taken = 0;
+	spin_lock(&q->lock);
+	while (*taken < max) {
+		int src = autonuma_rr_next(q->nr_src, nr_node_ids, q->rr);
+
+		if (src == NUMA_NO_NODE)
+			break;
+		page = list_first_entry(&q->src[src], struct page, lru);
+		list_move_tail(&page->lru, list);
+		q->nr_src[src] -= thp_nr_pages(page);
+		q->nr_queued -= thp_nr_pages(page);
+		*taken += thp_nr_pages(page);
+		q->rr = (src + 1) % nr_node_ids;
+	}
+	spin_unlock(&q->lock);
+
+	list_for_each_entry_safe(page, next, list, lru) {
+		struct autonuma_page_ext *ape = get_autonuma_page_ext(page);
+		bool keep = ape && READ_ONCE(ape->migrate_nid) == nid + 1;
+
+		if (ape)
+			WRITE_ONCE(ape->migrate_nid, 0);
+		put_autonuma_page_ext(ape);
+		/* only our isolation holds it: the process let go of it */
+		if (page_count(page) == 1)
+			keep = false;
+		if (!keep) {
+			dropped += thp_nr_pages(page);
+			autonuma_putback_page(page);
+		}
+	}
+	return dropped;
+}
+
+static unsigned long autonuma_count_thp(struct list_head *list)
+{
+	unsigned long nr = 0;
+	struct page *page;
+
+	list_for_each_entry(page, list, lru)
+		nr += PageTransHuge(page);
+	return nr;
+}
+
+/*
+ * A THP that could not move whole (no free huge page on the destination)
+ * is split, when the destination has room for its base pages, and they
+ * are migrated instead.  Returns the THPs split, their base pages are left
+ * on @list.
+ */
+static unsigned long autonuma_split_failed_thp(struct list_head *list, int nid)
+{
+	struct page *page, *next;
+	unsigned long split = 0;
+	LIST_HEAD(base);
+
+	list_for_each_entry_safe(page, next, list, lru) {
+		if (!PageTransHuge(page))
+			continue;
+		if (!migrate_balanced_pgdat(NODE_DATA(nid), HPAGE_PMD_NR) ||
+		    !trylock_page(page))
+			continue;
+		if (!split_huge_page_to_list(page, &base))
+			split++;
+		unlock_page(page);
+	}
+	list_splice_tail(&base, list);
+	return split;
+}
+
+/*
+ * Migrate up to @max base pages queued for @nid.  Returns the base pages
+ * taken off the queue.
+ */
+static unsigned long autonuma_migrate_chunk(int nid, unsigned long max)
+{
+	unsigned long taken, dropped, thp, thp_left, split, failed = 0;
+	unsigned int succeeded = 0, more = 0;
+	LIST_HEAD(list);
+
+	dropped = autonuma_dequeue(nid, &list, max, &taken);
+	if (list_empty(&list))
+		goto out;
+
+	/* Never push the destination below its high watermark. */
+	if (!migrate_balanced_pgdat(NODE_DATA(nid), taken - dropped)) {
+		failed = taken - dropped;
+		putback_movable_pages(&list);
+		goto out;
+	}
+
+	thp = autonuma_count_thp(&list);
+	migrate_pages(&list, alloc_misplaced_dst_page, NULL, nid,
+		      MIGRATE_ASYNC, MR_NUMA_MISPLACED, &succeeded);
+	thp_left = autonuma_count_thp(&list);
+	count_vm_events(AUTONUMA_THP_MIGRATED, thp - thp_left);
+
+	split = thp_left ? autonuma_split_failed_thp(&list, nid) : 0;
+	if (split) {
+		count_vm_events(AUTONUMA_THP_SPLIT, split);
+		migrate_pages(&list, alloc_misplaced_dst_page, NULL, nid,
+			      MIGRATE_ASYNC, MR_NUMA_MISPLACED, &more);
+		succeeded += more;
+	}
+	if (!list_empty(&list)) {
+		struct page *page;
+
+		list_for_each_entry(page, &list, lru)
+			failed += thp_nr_pages(page);
+		putback_movable_pages(&list);
+	}
+	count_vm_numa_events(NUMA_PAGE_MIGRATE, succeeded);
+	count_vm_events(AUTONUMA_PAGES_MIGRATED, succeeded);
+	atomic_long_add(succeeded, &pages_migrated);
+out:
+	failed += dropped;
+	if (failed) {
+		count_vm_events(AUTONUMA_MIGRATE_FAILED, failed);
+		atomic_long_add(failed, &pages_failed);
+	}
+	if (taken) {
+		trace_autonuma_migrate_batch(nid, taken, succeeded, failed);
+		autonuma_dbg("knuma_migrated%d: %lu taken, %u migrated, %lu failed\n",
+			     nid, taken, succeeded, failed);
+	}
+	return taken;
+}
+
+/*
+ * One batch of knuma_migratedN: up to pages_to_migrate base pages, in
+ * chunks of what migrate_pages() handles at once, so that switching
+ * AutoNUMA off or stopping the thread takes effect between chunks, and
+ * few pages are off the LRU at any time.
+ */
+static void autonuma_migrate_batch(int nid)
+{
+	unsigned long left = READ_ONCE(pages_to_migrate);
+
+	while (left && autonuma_enabled() && !kthread_should_stop()) {
+		unsigned long taken;
+
+		taken = autonuma_migrate_chunk(nid, min_t(unsigned long, left,
+							  HPAGE_PMD_NR));
+		if (!taken)
+			break;
+		left -= min(left, taken);
+		cond_resched();
+	}
+}
+
+/* Put back every page queued for @nid (AutoNUMA was switched off). */
+static void autonuma_drain_queue(int nid)
+{
+	unsigned long taken, dropped;
+	LIST_HEAD(list);
+
+	do {
+		dropped = autonuma_dequeue(nid, &list, ULONG_MAX, &taken);
+		putback_movable_pages(&list);
+		if (taken) {
+			count_vm_events(AUTONUMA_MIGRATE_FAILED, taken);
+			atomic_long_add(taken, &pages_failed);
+		}
+	} while (taken);
+}
+
+static bool knuma_migrated_should_wake(struct autonuma_queue *q)
+{
+	return kthread_should_stop() || READ_ONCE(q->nr_queued) ||
+	       !autonuma_enabled();
+}
+
+static int knuma_migrated(void *arg)
+{
+	int nid = (long)arg;
+	struct autonuma_queue *q = autonuma_queues[nid];
+
+	set_freezable();
+	set_user_nice(current, MAX_NICE);
+
+	while (!kthread_should_stop()) {
+		if (!autonuma_enabled()) {
+			autonuma_drain_queue(nid);
+			wait_event_freezable(q->wait, kthread_should_stop() ||
+					     autonuma_enabled());
+			continue;
+		}
+		wait_event_freezable(q->wait, knuma_migrated_should_wake(q));
+		if (kthread_should_stop() || !autonuma_enabled())
+			continue;
+		autonuma_migrate_batch(nid);
+		/* pause between batches, but wake at once to stop or switch */
+		wait_event_freezable_timeout(q->wait, kthread_should_stop() ||
+					     !autonuma_enabled(),
+			msecs_to_jiffies(READ_ONCE(migrate_sleep_millisecs)));
+	}
+	autonuma_drain_queue(nid);
+	return 0;
+}
+
+static void knuma_migrated_wake_all(void)
+{
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (autonuma_queues[nid])
+			wake_up_interruptible(&autonuma_queues[nid]->wait);
+}
+
+/* Keep each knuma_migratedN on its node's CPUs across CPU hotplug. */
+static int autonuma_cpu_online(unsigned int cpu)
+{
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY) {
+		const struct cpumask *mask = cpumask_of_node(nid);
+
+		if (autonuma_queues[nid] && autonuma_queues[nid]->thread &&
+		    cpumask_any_and(cpu_online_mask, mask) < nr_cpu_ids)
+			set_cpus_allowed_ptr(autonuma_queues[nid]->thread, mask);
+	}
+	return 0;
+}
+
+static int __init autonuma_queue_init(int nid)
+{
+	struct autonuma_queue *q;
+	int src;
+
+	q = kzalloc_node(sizeof(*q), GFP_KERNEL, nid);
+	if (!q)
+		return -ENOMEM;
+	q->src = kcalloc(nr_node_ids, sizeof(*q->src), GFP_KERNEL);
+	q->nr_src = kcalloc(nr_node_ids, sizeof(*q->nr_src), GFP_KERNEL);
+	if (!q->src || !q->nr_src) {
+		kfree(q->src);
+		kfree(q->nr_src);
+		kfree(q);
+		return -ENOMEM;
+	}
+	spin_lock_init(&q->lock);
+	for (src = 0; src < nr_node_ids; src++)
+		INIT_LIST_HEAD(&q->src[src]);
+	init_waitqueue_head(&q->wait);
+
+	q->thread = kthread_create_on_node(knuma_migrated, (void *)(long)nid,
+					   nid, "knuma_migrated%d", nid);
+	if (IS_ERR(q->thread)) {
+		int err = PTR_ERR(q->thread);
+
+		kfree(q->src);
+		kfree(q->nr_src);
+		kfree(q);
+		return err;
+	}
+	if (cpumask_any_and(cpu_online_mask, cpumask_of_node(nid)) < nr_cpu_ids)
+		set_cpus_allowed_ptr(q->thread, cpumask_of_node(nid));
+	autonuma_queues[nid] = q;
+	wake_up_process(q->thread);
+	return 0;
+}
+
+static int __init autonuma_threads_init(void)
+{
+	int nid, err;
+
+	autonuma_queues = kcalloc(nr_node_ids, sizeof(*autonuma_queues),
+				  GFP_KERNEL);
+	if (!autonuma_queues)
+		return -ENOMEM;
+
+	for_each_node_state(nid, N_MEMORY) {
+		err = autonuma_queue_init(nid);
+		if (err)
+			return err;
+	}
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "mm/autonuma:online",
+					autonuma_cpu_online, NULL);
+	if (err < 0)
+		return err;
+
+	knuma_scand_thread = kthread_run(knuma_scand, NULL, "knuma_scand");
+	return PTR_ERR_OR_ZERO(knuma_scand_thread);
 }
 
 /**
@@ -204,6 +1212,47 @@ static struct autonuma_knob _name##_knob = {				\
 }
 
 AUTONUMA_KNOB(debug, autonuma_debug, 0, 1, NULL);
+AUTONUMA_KNOB(scan_sleep_millisecs, scan_sleep_millisecs, 1,
+	      AUTONUMA_MAX_MILLISECS, knuma_scand_wake);
+AUTONUMA_KNOB(scan_sleep_pass_millisecs, scan_sleep_pass_millisecs, 0,
+	      AUTONUMA_MAX_MILLISECS, knuma_scand_wake);
+AUTONUMA_KNOB(pages_to_scan, pages_to_scan, 1, AUTONUMA_MAX_PAGES,
+	      knuma_scand_wake);
+AUTONUMA_KNOB(pmd, scan_pmd, 0, 1, NULL);
+AUTONUMA_KNOB(working_set, scan_working_set, 0, 1, NULL);
+AUTONUMA_KNOB(sleep_millisecs, migrate_sleep_millisecs, 1,
+	      AUTONUMA_MAX_MILLISECS, knuma_migrated_wake_all);
+AUTONUMA_KNOB(pages_to_migrate, pages_to_migrate, 1, AUTONUMA_MAX_PAGES,
+	      knuma_migrated_wake_all);
+
+static ssize_t pages_scanned_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(pages_scanned));
+}
+
+static ssize_t full_scans_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(full_scans));
+}
+
+static ssize_t pages_migrated_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", atomic_long_read(&pages_migrated));
+}
+
+static ssize_t pages_failed_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", atomic_long_read(&pages_failed));
+}
+
+static struct kobj_attribute pages_scanned_attr = __ATTR_RO(pages_scanned);
+static struct kobj_attribute full_scans_attr = __ATTR_RO(full_scans);
+static struct kobj_attribute pages_migrated_attr = __ATTR_RO(pages_migrated);
+static struct kobj_attribute pages_failed_attr = __ATTR_RO(pages_failed);
 
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -213,7 +1262,9 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 /*
  * Switch AutoNUMA on or off.  Refused with -ENODEV where it is not possible
- * and with -EBUSY while upstream NUMA balancing is on.
+ * and with -EBUSY while upstream NUMA balancing is on.  Switching off wakes
+ * every thread: knuma_scand stops scanning and each knuma_migratedN puts
+ * its queued pages back.
  */
 static int autonuma_set_enabled(bool on)
 {
@@ -230,6 +1281,10 @@ static int autonuma_set_enabled(bool on)
 		static_branch_enable(&autonuma_enabled_key);
 	else
 		static_branch_disable(&autonuma_enabled_key);
+	if (autonuma_queues) {
+		knuma_scand_wake();
+		knuma_migrated_wake_all();
+	}
 	pr_info("%s\n", on ? "enabled" : "disabled");
 	return 0;
 }
@@ -258,18 +1313,59 @@ static struct attribute *autonuma_attrs[] = {
 	NULL,
 };
 
+static const struct attribute_group autonuma_attr_group = {
+	.attrs = autonuma_attrs,
+};
+
+static struct attribute *knuma_scand_attrs[] = {
+	&scan_sleep_millisecs_knob.attr.attr,
+	&scan_sleep_pass_millisecs_knob.attr.attr,
+	&pages_to_scan_knob.attr.attr,
+	&pages_scanned_attr.attr,
+	&full_scans_attr.attr,
+	&pmd_knob.attr.attr,
+	&working_set_knob.attr.attr,
+	NULL,
+};
+
+static const struct attribute_group knuma_scand_attr_group = {
+	.name = "knuma_scand",
+	.attrs = knuma_scand_attrs,
+};
+
+static struct attribute *knuma_migrated_attrs[] = {
+	&sleep_millisecs_knob.attr.attr,
+	&pages_to_migrate_knob.attr.attr,
+	&pages_migrated_attr.attr,
+	&pages_failed_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group knuma_migrated_attr_group = {
+	.name = "knuma_migrated",
+	.attrs = knuma_migrated_attrs,
+};
+
+static const struct attribute_group *autonuma_attr_groups[] = {
+	&autonuma_attr_group,
+	&knuma_scand_attr_group,
+	&knuma_migrated_attr_group,
+	NULL,
+};
+
 /* Where AutoNUMA is not possible, sysfs only says that it is off. */
 static struct attribute *autonuma_off_attrs[] = {
 	&enabled_attr.attr,
 	NULL,
 };
 
-static const struct attribute_group autonuma_attr_group = {
-	.attrs = autonuma_attrs,
-};
-
 static const struct attribute_group autonuma_off_attr_group = {
 	.attrs = autonuma_off_attrs,
+};
+
+static const struct attribute_group *autonuma_off_attr_groups[] = {
+	&autonuma_off_attr_group,
+	NULL,
 };
 
 static int __init autonuma_sysfs_init(bool possible)
@@ -281,11 +1377,66 @@ static int __init autonuma_sysfs_init(bool possible)
 	if (!kobj)
 		return -ENOMEM;
 
-	err = sysfs_create_group(kobj, possible ? &autonuma_attr_group :
-				 &autonuma_off_attr_group);
+	err = sysfs_create_groups(kobj, possible ? autonuma_attr_groups :
+				  autonuma_off_attr_groups);
 	if (err)
 		kobject_put(kobj);
 	return err;
+}
+
+static void seq_put_permille(struct seq_file *m, const char *prefix, int nid,
+			     unsigned long val, unsigned long tot)
+{
+	seq_printf(m, "%s%d %lu %lu\n", prefix, nid, val,
+		   tot ? val * 1000 / tot : 0);
+}
+
+/**
+ * proc_pid_autonuma - show /proc/PID/autonuma
+ * @m: the seq_file
+ * @ns: the pid namespace of the proc mount
+ * @pid: the task's pid
+ * @task: the task
+ *
+ * Shows the task's selected node and per-node hinting faults, and its mm's
+ * working set per node.  Needs the same right as numa_maps.
+ *
+ * Return: 0, or -EACCES when the reader may not inspect @task.
+ */
+int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
+		      struct pid *pid, struct task_struct *task)
+{
+	struct sched_autonuma *sa = task->sched_autonuma;
+	struct mm_struct *mm;
+	int nid;
+
+	if (!ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS))
+		return -EACCES;
+
+	seq_printf(m, "autonuma_node %d\n",
+		   sa ? READ_ONCE(sa->autonuma_node) : NUMA_NO_NODE);
+	mm = get_task_mm(task);
+	if (!sa || !mm || !mm->mm_autonuma)
+		goto out;
+
+	seq_printf(m, "fault_pass %lu\n", READ_ONCE(sa->numa_fault_pass));
+	seq_printf(m, "fault_tot %lu\n", READ_ONCE(sa->numa_fault_tot));
+	for (nid = 0; nid < nr_node_ids; nid++)
+		seq_put_permille(m, "task_node", nid,
+				 READ_ONCE(sa->numa_fault[nid]),
+				 READ_ONCE(sa->numa_fault_tot));
+	seq_printf(m, "mm_pass %lu\n",
+		   READ_ONCE(mm->mm_autonuma->numa_fault_pass));
+	seq_printf(m, "mm_tot %lu\n",
+		   READ_ONCE(mm->mm_autonuma->numa_fault_tot));
+	for (nid = 0; nid < nr_node_ids; nid++)
+		seq_put_permille(m, "mm_node", nid,
+				 READ_ONCE(mm->mm_autonuma->numa_fault[nid]),
+				 READ_ONCE(mm->mm_autonuma->numa_fault_tot));
+out:
+	if (mm)
+		mmput(mm);
+	return 0;
 }
 
 static int __init autonuma_init(void)
@@ -303,6 +1454,12 @@ static int __init autonuma_init(void)
 		pr_info("off: %s\n", autonuma_cmdline_off ? "noautonuma" :
 			"single NUMA node");
 		return 0;
+	}
+
+	err = autonuma_threads_init();
+	if (err) {
+		pr_err("cannot start its threads: %d\n", err);
+		return err;
 	}
 
 	if (IS_ENABLED(CONFIG_AUTONUMA_DEFAULT_ENABLED)) {

@@ -10,10 +10,19 @@
 
 #include <linux/jump_label.h>
 #include <linux/mm_types.h>
+#include <linux/sched/sysctl.h>
+
+struct page_ext_operations;
+struct pid;
+struct pid_namespace;
+struct seq_file;
+struct task_struct;
+struct vm_fault;
 
 #ifdef CONFIG_AUTONUMA
 
 DECLARE_STATIC_KEY_FALSE(autonuma_enabled_key);
+extern struct page_ext_operations autonuma_page_ext_ops;
 
 /**
  * autonuma_enabled - is AutoNUMA switched on at run time?
@@ -30,11 +39,17 @@ static inline bool autonuma_enabled(void)
 bool autonuma_possible(void);
 int __mm_autonuma_alloc(struct mm_struct *mm);
 void __mm_autonuma_free(struct mm_struct *mm);
+void __autonuma_exit(struct mm_struct *mm);
 void autonuma_lock_placement(void);
 void autonuma_unlock_placement(void);
+void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
+			   int page_nid, int nr);
+int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
+		      struct pid *pid, struct task_struct *task);
 
 /**
- * mm_autonuma_alloc - allocate the AutoNUMA state of a new mm
+ * mm_autonuma_alloc - allocate the AutoNUMA state of a new mm and register
+ *	it with knuma_scand
  * @mm: the mm being initialised (possibly a copy of its parent's)
  *
  * Return: 0 on success (also when AutoNUMA is impossible here and nothing
@@ -58,6 +73,42 @@ static inline void mm_autonuma_free(struct mm_struct *mm)
 		__mm_autonuma_free(mm);
 }
 
+/**
+ * autonuma_exit - unregister an exiting mm from knuma_scand
+ * @mm: the mm, whose last user is gone; must run before exit_mmap()
+ */
+static inline void autonuma_exit(struct mm_struct *mm)
+{
+	if (mm->mm_autonuma)
+		__autonuma_exit(mm);
+}
+
+/**
+ * autonuma_numa_fault - let AutoNUMA handle a NUMA hinting fault
+ * @vmf: the fault, with the page table lock held
+ * @page: the page mapped by the hinting entry
+ * @page_nid: the node @page sits on
+ * @nr: base pages the entry maps (HPAGE_PMD_NR for a THP)
+ *
+ * Called by do_numa_page() and do_huge_pmd_numa_page() before they consult
+ * upstream NUMA balancing.  The caller restores the entry afterwards.
+ *
+ * Return: true when the fault is AutoNUMA's (the caller must not migrate
+ * or account it for NUMA balancing): while AutoNUMA is enabled, and for
+ * entries left behind after it was switched off while NUMA balancing is
+ * off too.
+ */
+static inline bool autonuma_numa_fault(struct vm_fault *vmf,
+				       struct page *page, int page_nid,
+				       int nr)
+{
+	if (autonuma_enabled()) {
+		__autonuma_numa_fault(vmf, page, page_nid, nr);
+		return true;
+	}
+	return !READ_ONCE(sysctl_numa_balancing_mode) && autonuma_possible();
+}
+
 #else /* !CONFIG_AUTONUMA */
 
 static inline bool autonuma_enabled(void)
@@ -79,12 +130,23 @@ static inline void mm_autonuma_free(struct mm_struct *mm)
 {
 }
 
+static inline void autonuma_exit(struct mm_struct *mm)
+{
+}
+
 static inline void autonuma_lock_placement(void)
 {
 }
 
 static inline void autonuma_unlock_placement(void)
 {
+}
+
+static inline bool autonuma_numa_fault(struct vm_fault *vmf,
+				       struct page *page, int page_nid,
+				       int nr)
+{
+	return false;
 }
 
 #endif /* CONFIG_AUTONUMA */

@@ -39,21 +39,30 @@ struct sched_autonuma {
 
 /**
  * struct mm_autonuma - per-mm NUMA working set
- * @mm_node: entry in knuma_scand's list of registered mms
+ * @mm_node: entry in knuma_scand's list of registered mms, protected by
+ *	autonuma_mm_lock (mm/autonuma.c)
  * @mm: the mm this belongs to
  * @numa_fault_pass: number of completed knuma_scand passes over the mm
  * @numa_fault_tot: sum of @numa_fault over all nodes
+ * @scan_address: where knuma_scand resumes its pass in this mm
+ * @numa_fault_tmp: per-node counts of the pass in progress (points into
+ *	@numa_fault, past its nr_node_ids published entries); knuma_scand only
  * @numa_fault: pages of the mm's working set per node as counted by the
- *	last completed pass, nr_node_ids entries
+ *	last completed pass, nr_node_ids entries, followed by the
+ *	nr_node_ids entries of @numa_fault_tmp
  *
  * Hung off &mm_struct.mm_autonuma, allocated with the mm when AutoNUMA is
- * possible and freed when the mm is dropped.
+ * possible and freed when the mm is dropped.  knuma_scand is the only
+ * writer of the counters; readers (the scheduler, /proc) take them
+ * locklessly and tolerate a pass being published under them.
  */
 struct mm_autonuma {
 	struct list_head mm_node;
 	struct mm_struct *mm;
 	unsigned long numa_fault_pass;
 	unsigned long numa_fault_tot;
+	unsigned long scan_address;
+	unsigned long *numa_fault_tmp;
 	unsigned long numa_fault[];
 };
 

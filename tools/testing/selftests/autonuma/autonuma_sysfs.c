@@ -6,10 +6,12 @@
  * takes effect, every class of bad write fails with EINVAL and leaves the
  * old value alone, non-root users cannot write, and "enabled" excludes
  * upstream NUMA balancing (/proc/sys/kernel/numa_balancing) both ways.
+ * The read-only counters of knuma_scand and knuma_migrated have mode 0444,
+ * read as a decimal number and cannot be written, not even by root.
  *
- * The test is driven by the knobs[] table below: a new knob is covered by
- * adding a row.  All values found at start are restored at exit, also on
- * SIGINT and SIGTERM.
+ * The test is driven by the knobs[] and counters[] tables below: a new
+ * knob or counter is covered by adding a row.  All values found at start
+ * are restored at exit, also on SIGINT and SIGTERM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,13 +45,19 @@ struct knob {
 };
 
 static const unsigned long long bool_values[] = { 0, 1 };
+/* Sleeps in milliseconds: at least 1 ms, at most an hour. */
+static const unsigned long long msecs_values[] = { 1, 100, 3600000 };
+/* The pause after a full pass may be 0. */
+static const unsigned long long pass_msecs_values[] = { 0, 10000, 3600000 };
+/* Pages per batch: 1 to 16 Mi (64 GiB of 4 KiB pages). */
+static const unsigned long long pages_values[] = { 1, 32768, 16777216 };
+
+#define MSECS_MAX	3600000ULL
+#define PAGES_MAX	16777216ULL
 
 /*
  * The knobs under test.  "enabled" must stay the first row: it is restored
  * last so that AutoNUMA is switched back on only after everything else.
- * A ranged knob would be added as e.g.
- *	{ .name = "knuma_scand/pages_to_scan", .mode = 0644, .min = 1,
- *	  .max = ..., .valid = scan_values, .nr_valid = ... },
  */
 static struct knob knobs[] = {
 	{
@@ -68,7 +76,82 @@ static struct knob knobs[] = {
 		.valid = bool_values,
 		.nr_valid = ARRAY_SIZE(bool_values),
 	},
+	{
+		.name = "knuma_scand/scan_sleep_millisecs",
+		.mode = 0644,
+		.min = 1,
+		.max = MSECS_MAX,
+		.valid = msecs_values,
+		.nr_valid = ARRAY_SIZE(msecs_values),
+	},
+	{
+		.name = "knuma_scand/scan_sleep_pass_millisecs",
+		.mode = 0644,
+		.min = 0,
+		.max = MSECS_MAX,
+		.valid = pass_msecs_values,
+		.nr_valid = ARRAY_SIZE(pass_msecs_values),
+	},
+	{
+		.name = "knuma_scand/pages_to_scan",
+		.mode = 0644,
+		.min = 1,
+		.max = PAGES_MAX,
+		.valid = pages_values,
+		.nr_valid = ARRAY_SIZE(pages_values),
+	},
+	{
+		.name = "knuma_scand/pmd",
+		.mode = 0644,
+		.min = 0,
+		.max = 1,
+		.valid = bool_values,
+		.nr_valid = ARRAY_SIZE(bool_values),
+	},
+	{
+		.name = "knuma_scand/working_set",
+		.mode = 0644,
+		.min = 0,
+		.max = 1,
+		.valid = bool_values,
+		.nr_valid = ARRAY_SIZE(bool_values),
+	},
+	{
+		.name = "knuma_migrated/sleep_millisecs",
+		.mode = 0644,
+		.min = 1,
+		.max = MSECS_MAX,
+		.valid = msecs_values,
+		.nr_valid = ARRAY_SIZE(msecs_values),
+	},
+	{
+		.name = "knuma_migrated/pages_to_migrate",
+		.mode = 0644,
+		.min = 1,
+		.max = PAGES_MAX,
+		.valid = pages_values,
+		.nr_valid = ARRAY_SIZE(pages_values),
+	},
 };
+
+/*
+ * Read-only counters: mode 0444, one decimal number, and a write fails
+ * even for root.  They may move at any time, so only the error is
+ * checked, not the value after the write.
+ */
+struct counter {
+	const char *name;		/* file name below AUTONUMA_DIR */
+	char path[PATH_MAX];
+};
+
+static struct counter counters[] = {
+	{ .name = "knuma_scand/pages_scanned" },
+	{ .name = "knuma_scand/full_scans" },
+	{ .name = "knuma_migrated/pages_migrated" },
+	{ .name = "knuma_migrated/pages_failed" },
+};
+
+#define TESTS_PER_COUNTER	3	/* mode, read, root write */
 
 #define ENABLED_KNOB	(&knobs[0])
 
@@ -572,6 +655,78 @@ static void test_restore(void)
 	ksft_test_result(ok, "restore: all original values read back\n");
 }
 
+static void test_counter_mode(const struct counter *c)
+{
+	struct stat st;
+	bool ok;
+
+	if (stat(c->path, &st)) {
+		ksft_print_msg("stat %s: %s\n", c->path, strerror(errno));
+		ok = false;
+	} else {
+		ok = S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0444;
+		if (!ok)
+			ksft_print_msg("%s: st_mode is %06o\n", c->name,
+				       (unsigned int)st.st_mode);
+	}
+	ksft_test_result(ok, "%s: is a regular file with mode 0444\n",
+			 c->name);
+}
+
+static void test_counter_read(const struct counter *c)
+{
+	char buf[VAL_LEN], esc[4 * VAL_LEN];
+	unsigned long long val;
+	int ret;
+	bool ok;
+
+	ret = an_read_file(c->path, buf, sizeof(buf));
+	if (ret < 0) {
+		ksft_print_msg("%s: cannot read: %s\n", c->name,
+			       strerror(-ret));
+		ok = false;
+	} else {
+		ok = !parse_value(buf, &val);
+		if (!ok)
+			ksft_print_msg("%s: read '%s'\n", c->name,
+				       an_escape(buf, ret, esc, sizeof(esc)));
+	}
+	ksft_test_result(ok, "%s: reads a decimal number and a newline\n",
+			 c->name);
+}
+
+/*
+ * Even root cannot write a counter: either open(O_WRONLY) fails (kernfs
+ * refuses to open a file without a store method for writing) or the
+ * write does.  The value is not checked afterwards: counters move.
+ */
+static void test_counter_write(const struct counter *c)
+{
+	const char *step = "open";
+	int fd, err = 0;
+	bool ok;
+
+	fd = open(c->path, O_WRONLY);
+	if (fd < 0) {
+		err = errno;
+	} else {
+		step = "write";
+		if (write(fd, "0\n", 2) < 0)
+			err = errno;
+		close(fd);
+	}
+	ok = err == EACCES || err == EPERM || err == EIO;
+	if (!err)
+		ksft_print_msg("%s: root could open it for writing and write '0\\n'\n",
+			       c->name);
+	else if (!ok)
+		ksft_print_msg("%s: %s as root failed with %s, not EACCES, EPERM or EIO\n",
+			       c->name, step, strerror(err));
+	ksft_test_result(ok,
+			 "%s: root cannot write it (EACCES, EPERM or EIO)\n",
+			 c->name);
+}
+
 static unsigned int count_tests(void)
 {
 	struct bad_write bw[MAX_BAD_WRITES];
@@ -585,6 +740,7 @@ static unsigned int count_tests(void)
 		n += gen_bad_writes(k, bw) * nr_start_values(k);
 		n += 1;				/* non-root */
 	}
+	n += ARRAY_SIZE(counters) * TESTS_PER_COUNTER;
 	return n + NR_EXCL_TESTS + 1;		/* + restore */
 }
 
@@ -639,6 +795,15 @@ int main(void)
 			for (s = 0; s < nr_start_values(k); s++)
 				test_bad_write(k, &bw[b], start_value(k, s));
 		test_nonroot(k);
+	}
+	for (i = 0; i < ARRAY_SIZE(counters); i++) {
+		struct counter *c = &counters[i];
+
+		snprintf(c->path, sizeof(c->path), "%s/%s", AUTONUMA_DIR,
+			 c->name);
+		test_counter_mode(c);
+		test_counter_read(c);
+		test_counter_write(c);
 	}
 	test_exclusion();
 	test_restore();

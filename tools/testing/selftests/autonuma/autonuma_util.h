@@ -3,7 +3,11 @@
  * Helpers shared by the AutoNUMA selftests.
  *
  * No libnuma: everything is read from procfs and sysfs with plain
- * open(2)/read(2)/write(2) so that the tests also build statically.
+ * open(2)/read(2)/write(2), and the NUMA system calls are made with
+ * syscall(2), so that the tests also build statically.
+ *
+ * The files that use the scheduler affinity helpers must define
+ * _GNU_SOURCE before including anything.
  */
 #ifndef __AUTONUMA_UTIL_H
 #define __AUTONUMA_UTIL_H
@@ -11,16 +15,27 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/mempolicy.h>
 
 #define AUTONUMA_DIR		"/sys/kernel/mm/autonuma"
 #define NODE_ONLINE_PATH	"/sys/devices/system/node/online"
 #define NUMA_BALANCING_PATH	"/proc/sys/kernel/numa_balancing"
 #define KNUMA_COMM_PREFIX	"knuma_"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
+#endif
 
 /* include/linux/sched.h */
 #define AN_PF_KTHREAD		0x00200000
@@ -197,7 +212,7 @@ static inline bool an_cmdline_has(const char *word)
  */
 static inline bool an_pid_is_kthread(const char *pid)
 {
-	char path[64], buf[1024];
+	char path[300], buf[1024];
 	unsigned int flags;
 	char *p;
 
@@ -276,6 +291,983 @@ static inline const char *an_escape(const char *buf, size_t len,
 	}
 	out[o] = '\0';
 	return out;
+}
+
+#define AN_ENABLED_PATH		AUTONUMA_DIR "/enabled"
+#define AN_SCAND_DIR		AUTONUMA_DIR "/knuma_scand"
+#define AN_FULL_SCANS		"knuma_scand/full_scans"
+#define AN_PAGES_SCANNED	"knuma_scand/pages_scanned"
+#define AN_NODE_DIR		"/sys/devices/system/node"
+#define AN_THP_ENABLED_PATH	"/sys/kernel/mm/transparent_hugepage/enabled"
+
+#define AN_MAX_NODES		64	/* nodes handled by these helpers */
+#define AN_MAX_SAVED		16
+#define AN_MAX_RANGES		256
+#define AN_VAL_LEN		64
+#define AN_PATH_LEN		128
+
+/* Fast knobs: a full pass every ~50 ms, migration batches every 10 ms. */
+#define AN_FAST_SCAN_SLEEP_MS	10
+#define AN_FAST_PASS_SLEEP_MS	50
+#define AN_FAST_PAGES_TO_SCAN	65536
+#define AN_FAST_MIGRATE_SLEEP_MS	10
+
+/* an_wait_full_scans() polls this often ... */
+#define AN_POLL_MS		20
+/* ... and gives up when full_scans has not moved for this long. */
+#define AN_STALL_MS		20000
+
+struct an_saved_file {
+	char path[AN_PATH_LEN];
+	char val[AN_VAL_LEN];
+	int len;
+};
+
+/* A range of page frames [start, end) on one node. */
+struct an_pfn_range {
+	unsigned long long start;
+	unsigned long long end;
+	int node;
+};
+
+/* Process-wide state of the helpers. */
+struct an_state {
+	/* Knobs to put back at exit: files[0] is "enabled". */
+	struct an_saved_file files[AN_MAX_SAVED];
+	int nr_files;
+	int saved;			/* files[] complete, restore armed */
+	pid_t saver;			/* only this process restores */
+	/* Wall-clock budget of the whole program, CLOCK_MONOTONIC ms. */
+	unsigned long long deadline_ms;	/* 0: none */
+	/* PFN to node map, see an_pfn_map_init(). */
+	struct an_pfn_range ranges[AN_MAX_RANGES];
+	int nr_ranges;
+	const char *ranges_from;	/* where the map came from */
+};
+
+static inline struct an_state *an_state(void)
+{
+	static struct an_state state;
+
+	return &state;
+}
+
+static inline unsigned long long an_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* Sleep @ms milliseconds, resuming after signals. */
+static inline void an_sleep_ms(unsigned long long ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (ms % 1000) * 1000000,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Build the path of knob @name: absolute, or relative to AUTONUMA_DIR. */
+static inline void an_knob_path(const char *name, char *path, size_t size)
+{
+	if (name[0] == '/')
+		snprintf(path, size, "%s", name);
+	else
+		snprintf(path, size, "%s/%s", AUTONUMA_DIR, name);
+}
+
+/*
+ * Read an unsigned decimal knob or counter: AUTONUMA_DIR/@name, or @name
+ * itself when it is an absolute path.  Returns 0 or -errno.
+ */
+static inline int an_get_knob(const char *name, unsigned long long *val)
+{
+	char path[AN_PATH_LEN], buf[AN_VAL_LEN], *end;
+	int ret;
+
+	an_knob_path(name, path, sizeof(path));
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	if (buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	*val = strtoull(buf, &end, 10);
+	if (errno || (*end && strcmp(end, "\n")))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Write @val to a knob (see an_get_knob() for @name) and check that it
+ * reads back.  Returns 0, -errno of the write, or -EIO when the knob does
+ * not read back @val.
+ */
+static inline int an_set_knob(const char *name, unsigned long long val)
+{
+	char path[AN_PATH_LEN], buf[AN_VAL_LEN];
+	unsigned long long cur;
+	int ret;
+
+	an_knob_path(name, path, sizeof(path));
+	snprintf(buf, sizeof(buf), "%llu\n", val);
+	ret = an_write_str(path, buf);
+	if (ret)
+		return ret;
+	if (an_get_knob(path, &cur) || cur != val)
+		return -EIO;
+	return 0;
+}
+
+/*
+ * Put the saved knobs back.  Only async-signal-safe calls: this runs from
+ * atexit() and from the SIGINT/SIGTERM handler.  Forked children inherit
+ * the atexit() handler, hence the check of the PID.
+ */
+static inline void an_restore_knobs(void)
+{
+	struct an_state *s = an_state();
+	int i;
+
+	if (!s->saved || getpid() != s->saver)
+		return;
+	/* numa_balancing cannot be changed while AutoNUMA is on. */
+	an_write_file(s->files[0].path, "0\n", 2);
+	for (i = s->nr_files - 1; i >= 0; i--)
+		an_write_file(s->files[i].path, s->files[i].val,
+			      s->files[i].len);
+}
+
+static inline void an_restore_on_signal(int sig)
+{
+	an_restore_knobs();
+	/* SA_RESETHAND restored the default action. */
+	raise(sig);
+}
+
+static inline int an_save_one(const char *name)
+{
+	struct an_state *s = an_state();
+	struct an_saved_file *f;
+	int ret;
+
+	if (s->nr_files >= AN_MAX_SAVED)
+		return -E2BIG;
+	f = &s->files[s->nr_files];
+	an_knob_path(name, f->path, sizeof(f->path));
+	ret = an_read_file(f->path, f->val, sizeof(f->val));
+	if (ret < 0)
+		return ret;
+	f->len = ret;
+	s->nr_files++;
+	return 0;
+}
+
+/*
+ * Save "enabled", kernel.numa_balancing (when it exists) and the knobs
+ * @names (see an_get_knob()), and arrange for all of them to be written
+ * back at exit and on SIGINT/SIGTERM: the knobs in reverse order, then
+ * numa_balancing, "enabled" last.  Call it once, before changing any of
+ * them.  Returns 0 or the -errno of the first file that cannot be read,
+ * in which case nothing is armed.
+ */
+static inline int an_save_knobs(const char * const *names, int nr)
+{
+	struct an_state *s = an_state();
+	struct sigaction sa;
+	int i, ret;
+
+	s->nr_files = 0;
+	ret = an_save_one(AN_ENABLED_PATH);
+	if (!ret && !access(NUMA_BALANCING_PATH, F_OK))
+		ret = an_save_one(NUMA_BALANCING_PATH);
+	for (i = 0; !ret && i < nr; i++)
+		ret = an_save_one(names[i]);
+	if (ret)
+		return ret;
+
+	s->saver = getpid();
+	s->saved = 1;
+	atexit(an_restore_knobs);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = an_restore_on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return 0;
+}
+
+/* an_save_knobs() of every writable knob of the memory side. */
+static inline int an_save_all_knobs(void)
+{
+	static const char * const names[] = {
+		"debug",
+		"knuma_scand/scan_sleep_millisecs",
+		"knuma_scand/scan_sleep_pass_millisecs",
+		"knuma_scand/pages_to_scan",
+		"knuma_scand/pmd",
+		"knuma_scand/working_set",
+		"knuma_migrated/sleep_millisecs",
+		"knuma_migrated/pages_to_migrate",
+	};
+
+	return an_save_knobs(names, ARRAY_SIZE(names));
+}
+
+/*
+ * Scan and migrate fast.  Returns 0, or -errno with the name of the knob
+ * that could not be set in *@failed.
+ */
+static inline int an_set_fast_knobs(const char **failed)
+{
+	static const struct {
+		const char *name;
+		unsigned long long val;
+	} fast[] = {
+		{ "knuma_scand/scan_sleep_millisecs", AN_FAST_SCAN_SLEEP_MS },
+		{ "knuma_scand/scan_sleep_pass_millisecs",
+		  AN_FAST_PASS_SLEEP_MS },
+		{ "knuma_scand/pages_to_scan", AN_FAST_PAGES_TO_SCAN },
+		{ "knuma_migrated/sleep_millisecs", AN_FAST_MIGRATE_SLEEP_MS },
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(fast); i++) {
+		ret = an_set_knob(fast[i].name, fast[i].val);
+		if (ret) {
+			*failed = fast[i].name;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Switch AutoNUMA on, switching upstream NUMA balancing off first when
+ * it is on.  Returns 0 or the -errno of the failing write.
+ */
+static inline int an_enable(void)
+{
+	unsigned long long nb;
+	int ret;
+
+	if (!an_get_knob(NUMA_BALANCING_PATH, &nb) && nb) {
+		ret = an_write_str(NUMA_BALANCING_PATH, "0");
+		if (ret)
+			return ret;
+	}
+	return an_set_knob("enabled", 1);
+}
+
+/*
+ * Why the memory-side tests cannot run here, or NULL when they can:
+ * they need root, the knuma_scand directory and two online nodes.
+ */
+static inline const char *an_why_unusable(char *why, size_t size)
+{
+	int nodes;
+
+	if (geteuid()) {
+		snprintf(why, size, "must be run as root");
+		return why;
+	}
+	if (access(AN_SCAND_DIR, F_OK)) {
+		snprintf(why, size, "no %s (CONFIG_AUTONUMA=n, noautonuma or one node)",
+			 AN_SCAND_DIR);
+		return why;
+	}
+	nodes = an_online_nodes();
+	if (nodes < 2) {
+		snprintf(why, size, "%d online NUMA node(s), 2 needed", nodes);
+		return why;
+	}
+	return NULL;
+}
+
+/* Give the whole program @secs seconds; waits end at that point. */
+static inline void an_set_budget(unsigned int secs)
+{
+	an_state()->deadline_ms = an_now_ms() + secs * 1000ULL;
+}
+
+/* Milliseconds left of the budget, at most @cap_ms. */
+static inline unsigned long long an_budget_ms(unsigned long long cap_ms)
+{
+	unsigned long long now = an_now_ms(), end = an_state()->deadline_ms;
+
+	if (!end)
+		return cap_ms;
+	if (now >= end)
+		return 0;
+	return end - now < cap_ms ? end - now : cap_ms;
+}
+
+/* How an_wait_full_scans() ended. */
+enum an_wait_end {
+	AN_WAIT_DONE,		/* the condition became true */
+	AN_WAIT_SCANS,		/* the full scans asked for went by */
+	AN_WAIT_CAP,		/* wall-clock cap (or program budget) hit */
+	AN_WAIT_STALL,		/* full_scans did not move for AN_STALL_MS */
+	AN_WAIT_ERROR,		/* full_scans cannot be read */
+};
+
+struct an_wait {
+	enum an_wait_end end;
+	unsigned long long scans;	/* full_scans advanced by this much */
+	unsigned long long ms;		/* time waited */
+};
+
+static inline const char *an_wait_str(const struct an_wait *w)
+{
+	switch (w->end) {
+	case AN_WAIT_DONE:
+		return "condition met";
+	case AN_WAIT_SCANS:
+		return "all full scans done";
+	case AN_WAIT_CAP:
+		return "wall-clock cap hit";
+	case AN_WAIT_STALL:
+		return "full_scans stalled";
+	default:
+		return "cannot read full_scans";
+	}
+}
+
+/*
+ * Wait until knuma_scand/full_scans has advanced by @k, polling every
+ * AN_POLL_MS, for at most @cap_ms (and the program budget).  When @done
+ * is not NULL it is called each time full_scans moved (so sampling stays
+ * light), and the wait ends as soon as it returns true.  Gives up early
+ * when full_scans does not move for AN_STALL_MS: a scanner that does
+ * nothing makes tests fail, not hang.
+ */
+static inline enum an_wait_end
+an_wait_full_scans(unsigned long long k, unsigned long long cap_ms,
+		   bool (*done)(void *arg), void *arg, struct an_wait *w)
+{
+	unsigned long long start, last, cur, t0, moved, now;
+
+	w->scans = 0;
+	w->ms = 0;
+	cap_ms = an_budget_ms(cap_ms);
+	t0 = an_now_ms();
+	moved = t0;
+	if (an_get_knob(AN_FULL_SCANS, &start)) {
+		w->end = AN_WAIT_ERROR;
+		return w->end;
+	}
+	last = start;
+	for (;;) {
+		now = an_now_ms();
+		w->ms = now - t0;
+		if (w->ms >= cap_ms) {
+			w->end = AN_WAIT_CAP;
+			return w->end;
+		}
+		if (now - moved >= AN_STALL_MS) {
+			w->end = AN_WAIT_STALL;
+			return w->end;
+		}
+		an_sleep_ms(AN_POLL_MS);
+		if (an_get_knob(AN_FULL_SCANS, &cur)) {
+			w->end = AN_WAIT_ERROR;
+			return w->end;
+		}
+		if (cur == last)
+			continue;
+		last = cur;
+		moved = an_now_ms();
+		w->scans = cur - start;
+		w->ms = moved - t0;
+		if (done && done(arg)) {
+			w->end = AN_WAIT_DONE;
+			return w->end;
+		}
+		if (w->scans >= k) {
+			w->end = AN_WAIT_SCANS;
+			return w->end;
+		}
+	}
+}
+
+/*
+ * Read the /proc/vmstat counter @name.  Returns 0, -ENOENT when the
+ * kernel does not have it or -errno.
+ */
+static inline int an_vmstat(const char *name, unsigned long long *val)
+{
+	size_t len = strlen(name);
+	char line[256];
+	int ret = -ENOENT;
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, len) || line[len] != ' ')
+			continue;
+		if (sscanf(line + len, "%llu", val) == 1)
+			ret = 0;
+		else
+			ret = -EINVAL;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Parse a list such as "0-3,8\n" into the bitmap @bits of @nbits bits.
+ * Returns the number of bits set or -EINVAL.
+ */
+static inline int an_parse_list_bits(const char *list, unsigned long *bits,
+				     unsigned int nbits)
+{
+	const unsigned int bpl = 8 * sizeof(long);
+	unsigned long first, last, i;
+	const char *p = list;
+	char *end;
+	int nr = 0;
+
+	memset(bits, 0, (nbits + bpl - 1) / bpl * sizeof(long));
+	while (*p && *p != '\n') {
+		errno = 0;
+		first = strtoul(p, &end, 10);
+		if (errno || end == p)
+			return -EINVAL;
+		last = first;
+		p = end;
+		if (*p == '-') {
+			p++;
+			last = strtoul(p, &end, 10);
+			if (errno || end == p || last < first)
+				return -EINVAL;
+			p = end;
+		}
+		if (last >= nbits)
+			return -EINVAL;
+		for (i = first; i <= last; i++) {
+			bits[i / bpl] |= 1UL << (i % bpl);
+			nr++;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -EINVAL;
+	}
+	return nr;
+}
+
+static inline bool an_test_bit(const unsigned long *bits, unsigned int i)
+{
+	const unsigned int bpl = 8 * sizeof(long);
+
+	return bits[i / bpl] & (1UL << (i % bpl));
+}
+
+/*
+ * The nodes listed in @file of /sys/devices/system/node ("online",
+ * "possible", "has_memory"...) as a bitmap.  Returns the count or -errno.
+ */
+static inline int an_node_mask(const char *file, unsigned long *mask)
+{
+	char path[AN_PATH_LEN], buf[1024];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", AN_NODE_DIR, file);
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	return an_parse_list_bits(buf, mask, AN_MAX_NODES);
+}
+
+/* The CPUs of node @node.  Returns their number or -errno. */
+static inline int an_node_cpus(int node, cpu_set_t *set)
+{
+	unsigned long bits[CPU_SETSIZE / (8 * sizeof(long))];
+	char path[AN_PATH_LEN], buf[4096];
+	int ret, cpu;
+
+	snprintf(path, sizeof(path), "%s/node%d/cpulist", AN_NODE_DIR, node);
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	ret = an_parse_list_bits(buf, bits, CPU_SETSIZE);
+	if (ret < 0)
+		return ret;
+	CPU_ZERO(set);
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (an_test_bit(bits, cpu))
+			CPU_SET(cpu, set);
+	return ret;
+}
+
+/*
+ * Pin the calling thread to the CPUs of node @node.  Returns 0, -ENODEV
+ * when the node has no CPU, or -errno.
+ */
+static inline int an_pin_to_node(int node)
+{
+	cpu_set_t set;
+	int ret;
+
+	ret = an_node_cpus(node, &set);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return -ENODEV;
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return -errno;
+	return 0;
+}
+
+/* Raw NUMA system calls; the constants come from <linux/mempolicy.h>. */
+#define AN_MAXNODE	(8 * sizeof(unsigned long))
+
+static inline long an_mbind(void *addr, unsigned long len, int mode,
+			    const unsigned long *nodemask,
+			    unsigned long maxnode, unsigned int flags)
+{
+	return syscall(__NR_mbind, addr, len, mode, nodemask, maxnode, flags);
+}
+
+static inline long an_set_mempolicy(int mode, const unsigned long *nodemask,
+				    unsigned long maxnode)
+{
+	return syscall(__NR_set_mempolicy, mode, nodemask, maxnode);
+}
+
+/* Task policy of the calling thread: MPOL_BIND to @node. Returns 0/-errno. */
+static inline int an_bind_task(int node)
+{
+	unsigned long mask = 1UL << node;
+
+	return an_set_mempolicy(MPOL_BIND, &mask, AN_MAXNODE) ? -errno : 0;
+}
+
+/* Task policy of the calling thread back to MPOL_DEFAULT. */
+static inline int an_default_task(void)
+{
+	return an_set_mempolicy(MPOL_DEFAULT, NULL, 0) ? -errno : 0;
+}
+
+/* VMA policy of [@addr, @addr + @len): MPOL_BIND to @node. */
+static inline int an_mbind_node(void *addr, size_t len, int node,
+				unsigned int flags)
+{
+	unsigned long mask = 1UL << node;
+
+	return an_mbind(addr, len, MPOL_BIND, &mask, AN_MAXNODE, flags) ?
+	       -errno : 0;
+}
+
+/*
+ * First-touch every page of [@buf, @buf + @len) (a write) from the
+ * calling thread with its task policy bound to @node, then drop the
+ * policy back to MPOL_DEFAULT.  Returns 0 or -errno.
+ */
+static inline int an_place_on_node(char *buf, size_t len, int node)
+{
+	size_t ps = sysconf(_SC_PAGESIZE), off;
+	int ret;
+
+	ret = an_bind_task(node);
+	if (ret)
+		return ret;
+	for (off = 0; off < len; off += ps)
+		buf[off] = 1;
+	return an_default_task();
+}
+
+/*
+ * Map @len bytes of private anonymous memory aligned to @align (a power
+ * of two, at least the page size), with a PROT_NONE guard page on both
+ * sides so that the mapping is a VMA of its own.  @advice is passed to
+ * madvise() when not 0 (MADV_HUGEPAGE, MADV_NOHUGEPAGE).
+ * Returns the address or NULL with errno set.
+ */
+static inline char *an_alloc(size_t len, size_t align, int advice)
+{
+	size_t ps = sysconf(_SC_PAGESIZE), total, head;
+	char *raw, *buf;
+
+	total = len + align + 2 * ps;
+	raw = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	buf = (char *)(((unsigned long)raw + ps + align - 1) & ~(align - 1));
+	head = buf - raw;
+	/* Keep one guard page on each side, give the rest back. */
+	if (head > ps)
+		munmap(raw, head - ps);
+	if (total - head - len > ps)
+		munmap(buf + len + ps, total - head - len - ps);
+	if (mprotect(buf, len, PROT_READ | PROT_WRITE)) {
+		munmap(buf - ps, len + 2 * ps);
+		return NULL;
+	}
+	if (advice && madvise(buf, len, advice)) {
+		munmap(buf - ps, len + 2 * ps);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Undo an_alloc(). */
+static inline void an_free(char *buf, size_t len)
+{
+	size_t ps = sysconf(_SC_PAGESIZE);
+
+	if (buf)
+		munmap(buf - ps, len + 2 * ps);
+}
+
+static inline int an_add_pfn_range(unsigned long long start,
+				   unsigned long long end, int node)
+{
+	struct an_state *s = an_state();
+	struct an_pfn_range *r;
+
+	r = s->nr_ranges ? &s->ranges[s->nr_ranges - 1] : NULL;
+	if (r && r->node == node && r->end == start) {
+		r->end = end;
+		return 0;
+	}
+	if (s->nr_ranges >= AN_MAX_RANGES)
+		return -E2BIG;
+	r = &s->ranges[s->nr_ranges++];
+	r->start = start;
+	r->end = end;
+	r->node = node;
+	return 0;
+}
+
+static inline int an_cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The numbers of the memory blocks of @node (the memoryM entries of its
+ * sysfs directory), sorted, in a malloc()ed array.  Returns the count or
+ * -errno.
+ */
+static inline int an_node_blocks(int node, unsigned long long **blocks)
+{
+	unsigned long long *b = NULL, *nb, nr = 0, size = 0;
+	char path[AN_PATH_LEN], *end;
+	struct dirent *de;
+	DIR *dir;
+
+	*blocks = NULL;
+	snprintf(path, sizeof(path), "%s/node%d", AN_NODE_DIR, node);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "memory", 6) ||
+		    de->d_name[6] < '0' || de->d_name[6] > '9')
+			continue;
+		if (nr == size) {
+			size = size ? 2 * size : 64;
+			nb = realloc(b, size * sizeof(*b));
+			if (!nb) {
+				free(b);
+				closedir(dir);
+				return -ENOMEM;
+			}
+			b = nb;
+		}
+		b[nr] = strtoull(de->d_name + 6, &end, 10);
+		if (!*end)
+			nr++;
+	}
+	closedir(dir);
+	if (nr)
+		qsort(b, nr, sizeof(*b), an_cmp_ull);
+	*blocks = b;
+	return nr;
+}
+
+/*
+ * PFN ranges from the memory blocks of each node:
+ * /sys/devices/system/node/nodeN/memoryM covers the block_size_bytes
+ * bytes of block M.  Needs CONFIG_MEMORY_HOTPLUG.
+ */
+static inline int an_pfn_map_from_blocks(void)
+{
+	unsigned long long bs, ps = sysconf(_SC_PAGESIZE), *blocks;
+	char buf[64], *end;
+	int node, nr, i, ret;
+
+	ret = an_read_file("/sys/devices/system/memory/block_size_bytes",
+			   buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	bs = strtoull(buf, &end, 16);
+	if (!bs || bs % ps)
+		return -EINVAL;
+	for (node = 0; node < AN_MAX_NODES; node++) {
+		nr = an_node_blocks(node, &blocks);
+		for (i = 0, ret = 0; i < nr && !ret; i++)
+			ret = an_add_pfn_range(blocks[i] * (bs / ps),
+					       (blocks[i] + 1) * (bs / ps),
+					       node);
+		free(blocks);
+		if (ret)
+			return ret;
+	}
+	return an_state()->nr_ranges ? 0 : -ENOENT;
+}
+
+/*
+ * PFN ranges from the zone spans in /proc/zoneinfo ("Node N, zone Z",
+ * "spanned S", "start_pfn: P"): works without memory hotplug.
+ */
+static inline int an_pfn_map_from_zoneinfo(void)
+{
+	unsigned long long spanned = 0, start;
+	char line[256];
+	int node = -1, ret = 0;
+	FILE *f;
+
+	f = fopen("/proc/zoneinfo", "r");
+	if (!f)
+		return -errno;
+	while (!ret && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Node %d, zone", &node) == 1)
+			spanned = 0;
+		else if (sscanf(line, " spanned %llu", &spanned) == 1)
+			continue;
+		else if (sscanf(line, " start_pfn: %llu", &start) == 1 &&
+			 node >= 0 && spanned)
+			ret = an_add_pfn_range(start, start + spanned, node);
+	}
+	fclose(f);
+	if (ret)
+		return ret;
+	return an_state()->nr_ranges ? 0 : -ENOENT;
+}
+
+/*
+ * Build the PFN to node map used by an_pfn_node(): from the memory
+ * blocks when sysfs has them, else from /proc/zoneinfo.  Returns 0 or
+ * -errno (then an_get_placement() falls back to numa_maps).
+ */
+static inline int an_pfn_map_init(void)
+{
+	struct an_state *s = an_state();
+
+	s->nr_ranges = 0;
+	if (!an_pfn_map_from_blocks()) {
+		s->ranges_from = "memory blocks";
+		return 0;
+	}
+	s->nr_ranges = 0;
+	if (!an_pfn_map_from_zoneinfo()) {
+		s->ranges_from = "/proc/zoneinfo zone spans";
+		return 0;
+	}
+	s->nr_ranges = 0;
+	s->ranges_from = "nothing";
+	return -ENOENT;
+}
+
+/* Node of page frame @pfn, or -1 when unknown. */
+static inline int an_pfn_node(unsigned long long pfn)
+{
+	struct an_state *s = an_state();
+	int i;
+
+	for (i = 0; i < s->nr_ranges; i++)
+		if (pfn >= s->ranges[i].start && pfn < s->ranges[i].end)
+			return s->ranges[i].node;
+	return -1;
+}
+
+/* /proc/PID/pagemap: bit 63 present, bits 0-54 the PFN (root only). */
+#define AN_PM_PRESENT		0x8000000000000000ULL
+#define AN_PM_PFN_MASK		((1ULL << 55) - 1)
+
+struct an_placement {
+	unsigned long pages;		/* pages in the range */
+	unsigned long unknown;		/* absent, migrating or unresolved */
+	unsigned long on[AN_MAX_NODES];	/* pages on each node */
+	const char *how;		/* pagemap or numa_maps */
+};
+
+/* Percentage of the pages of @pl on node @node. */
+static inline double an_share(const struct an_placement *pl, int node)
+{
+	return pl->pages ? 100.0 * pl->on[node] / pl->pages : 0.0;
+}
+
+/*
+ * Placement from the N<node>=<pages> fields of the /proc/self/numa_maps
+ * line of the VMA that starts at @addr (see an_alloc()).
+ */
+static inline int an_placement_numa_maps(const void *addr, size_t len,
+					 struct an_placement *pl)
+{
+	size_t ps = sysconf(_SC_PAGESIZE);
+	unsigned long start, pages, sum = 0;
+	char line[4096], *p, *end;
+	int node, ret = -ENOENT;
+	FILE *f;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->pages = len / ps;
+	pl->how = "numa_maps";
+	f = fopen("/proc/self/numa_maps", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		start = strtoul(line, &end, 16);
+		if (end == line || *end != ' ' || start != (unsigned long)addr)
+			continue;
+		for (p = strstr(line, " N"); p; p = strstr(p + 1, " N")) {
+			if (sscanf(p, " N%d=%lu", &node, &pages) != 2 ||
+			    node < 0 || node >= AN_MAX_NODES)
+				continue;
+			pl->on[node] += pages;
+			sum += pages;
+		}
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	pl->unknown = sum < pl->pages ? pl->pages - sum : 0;
+	return ret;
+}
+
+/*
+ * Where the pages of [@addr, @addr + @len) are: PFNs from
+ * /proc/self/pagemap mapped to nodes (see an_pfn_map_init()).  Does not
+ * use move_pages(), which reports -ENOENT for NUMA hinting entries in
+ * 6.1.  Pages that are not present (or under migration) count as
+ * unknown.  Returns 0 or -errno.
+ */
+static inline int an_get_placement(const void *addr, size_t len,
+				   struct an_placement *pl)
+{
+	unsigned long long ent[512];
+	size_t ps = sysconf(_SC_PAGESIZE), i, n, done = 0;
+	unsigned long first = (unsigned long)addr / ps;
+	ssize_t ret;
+	int fd, node;
+
+	if (!an_state()->nr_ranges)
+		return an_placement_numa_maps(addr, len, pl);
+	memset(pl, 0, sizeof(*pl));
+	pl->pages = len / ps;
+	pl->how = "pagemap";
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while (done < pl->pages) {
+		n = pl->pages - done;
+		if (n > ARRAY_SIZE(ent))
+			n = ARRAY_SIZE(ent);
+		ret = pread(fd, ent, n * sizeof(ent[0]),
+			    (first + done) * sizeof(ent[0]));
+		if (ret <= 0) {
+			ret = ret < 0 ? -errno : -EIO;
+			close(fd);
+			return ret;
+		}
+		n = ret / sizeof(ent[0]);
+		for (i = 0; i < n; i++) {
+			node = -1;
+			if ((ent[i] & AN_PM_PRESENT) && (ent[i] & AN_PM_PFN_MASK))
+				node = an_pfn_node(ent[i] & AN_PM_PFN_MASK);
+			if (node >= 0 && node < AN_MAX_NODES)
+				pl->on[node]++;
+			else
+				pl->unknown++;
+		}
+		done += n;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Node of the page at @addr, -1 when it is not present or its PFN cannot
+ * be resolved, or -errno.
+ */
+static inline int an_page_node(const void *addr)
+{
+	size_t ps = sysconf(_SC_PAGESIZE);
+	struct an_placement pl;
+	int node, ret;
+
+	addr = (const void *)((unsigned long)addr & ~(ps - 1));
+	ret = an_get_placement(addr, ps, &pl);
+	if (ret)
+		return ret;
+	for (node = 0; node < AN_MAX_NODES; node++)
+		if (pl.on[node])
+			return node;
+	return -1;
+}
+
+/*
+ * Percentage of [@addr, @addr + @len) on node @node, or a negative value
+ * when the placement cannot be read.
+ */
+static inline double an_share_on_node(const void *addr, size_t len, int node)
+{
+	struct an_placement pl;
+
+	if (an_get_placement(addr, len, &pl))
+		return -1.0;
+	return an_share(&pl, node);
+}
+
+/*
+ * The "@field" (e.g. "AnonHugePages:") of the /proc/self/smaps entry of
+ * the VMA containing @addr, in kB.  Returns 0 or -errno.
+ */
+static inline int an_smaps_kb(const void *addr, const char *field,
+			      unsigned long *kb)
+{
+	unsigned long a = (unsigned long)addr, start, end;
+	size_t flen = strlen(field);
+	bool in_vma = false;
+	int ret = -ENOENT;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
+			if (in_vma)
+				break;
+			in_vma = a >= start && a < end;
+			continue;
+		}
+		if (in_vma && !strncmp(line, field, flen) &&
+		    sscanf(line + flen, "%lu", kb) == 1) {
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
 }
 
 #endif /* __AUTONUMA_UTIL_H */
