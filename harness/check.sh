@@ -1,5 +1,6 @@
 #!/bin/sh
-# The test suite: checkpatch, the series applying, the autonuma kernel with
+# The test suite: the series applying (and exporting as mails that git am
+# reproduces), checkpatch on those mails, the autonuma kernel with
 # KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests,
 # the debug kernel on a 2-node guest, and the none flavour still building.
 # Every console log is scanned for lockdep/KASAN/BUG/WARN reports.
@@ -73,7 +74,9 @@ kunit_ran() {
 echo "# base kernel $(base_version) (Debian linux-source-6.1 $(debian_version))"
 
 if step assemble "$HARNESS/assemble.sh"; then
-	step checkpatch "$HARNESS/checkpatch.sh" || true
+	if step patches "$HARNESS/patches.sh"; then
+		step checkpatch "$HARNESS/checkpatch.sh" || true
+	fi
 	if step build-autonuma "$HARNESS/build.sh" autonuma &&
 	   step initramfs-autonuma "$HARNESS/initramfs.sh" autonuma; then
 		guest autonuma-2node --flavour autonuma --nodes 2 --run kselftest \

@@ -33,7 +33,7 @@ if [ ! -d "$G/.git" ]; then
 	rm -rf "$G"
 	cp -a "$PRISTINE" "$G"
 	git -C "$G" init -q
-	git -C "$G" add -A
+	git -C "$G" add -f -A
 	git -C "$G" commit -q -m "Linux $(base_version) (Debian linux-source-6.1 $(debian_version))"
 fi
 base=$(base_commit "$G")
@@ -51,7 +51,7 @@ flush() {
 	for f in $files; do
 		mkdir -p "$G/$(dirname "$f")"
 		cp "$ROOT/$f" "$G/$f"
-		git -C "$G" add "$f"
+		git -C "$G" add -f "$f"
 	done
 	subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$pf" | head -1)
 	body=$(awk 'NR > 1 && /^$/ && !b { b = 1; next } b && /^---$/ { exit } b' "$pf")

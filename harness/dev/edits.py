@@ -49,7 +49,7 @@ node, whatever NUMA balancing's mode.
 ''', '''#define  MM_CP_UFFD_WP_ALL                 (MM_CP_UFFD_WP | \\
 					    MM_CP_UFFD_WP_RESOLVE)
 /* NUMA hints set by AutoNUMA's scanner, not by the task itself */
-#define  MM_CP_AUTONUMA                    (1UL << 4)
+#define  MM_CP_AUTONUMA                    BIT(4)
 '''),
 ('mm/mprotect.c', '''	bool prot_numa = cp_flags & MM_CP_PROT_NUMA;
 	bool uffd_wp = cp_flags & MM_CP_UFFD_WP;
@@ -178,14 +178,14 @@ EXPORT_SYMBOL(free_task);''', '''	bpf_task_storage_free(tsk);
 	free_task_struct(tsk);
 }
 EXPORT_SYMBOL(free_task);'''),
-('kernel/sched/build_policy.c', '''#include "cputime.c"
-#include "deadline.c"
-''', '''#include "cputime.c"
-#include "deadline.c"
-
+('kernel/sched/build_policy.c', '''
+#include "cputime.c"
+''', '''
 #ifdef CONFIG_AUTONUMA
 # include "numa.c"
 #endif
+
+#include "cputime.c"
 '''),
 ])
 
@@ -412,7 +412,7 @@ as numa_maps (PTRACE_MODE_READ).
 	REG("numa_maps",  S_IRUGO, proc_pid_numa_maps_operations),
 #endif
 #ifdef CONFIG_AUTONUMA
-	ONE("autonuma",   S_IRUGO, proc_pid_autonuma),
+	ONE("autonuma",   0444, proc_pid_autonuma),
 #endif
 '''),
 ('fs/proc/base.c', '''#ifdef CONFIG_NUMA
@@ -422,7 +422,7 @@ as numa_maps (PTRACE_MODE_READ).
 	REG("numa_maps", S_IRUGO, proc_pid_numa_maps_operations),
 #endif
 #ifdef CONFIG_AUTONUMA
-	ONE("autonuma",  S_IRUGO, proc_pid_autonuma),
+	ONE("autonuma",  0444, proc_pid_autonuma),
 #endif
 '''),
 ])

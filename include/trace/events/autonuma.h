@@ -7,85 +7,68 @@
 
 #include <linux/tracepoint.h>
 
+/* knuma_scand finished a pass over an mm and published its working set */
 TRACE_EVENT(autonuma_scan_mm,
-
-	TP_PROTO(struct mm_struct *mm, unsigned long pass, unsigned long tot,
-		 const unsigned long *nodes, int nr_nodes),
-
-	TP_ARGS(mm, pass, tot, nodes, nr_nodes),
-
-	TP_STRUCT__entry(
-		__field(struct mm_struct *, mm)
-		__field(unsigned long, pass)
-		__field(unsigned long, tot)
-		__dynamic_array(unsigned long, nodes, nr_nodes)
-	),
-
-	TP_fast_assign(
-		__entry->mm = mm;
-		__entry->pass = pass;
-		__entry->tot = tot;
-		memcpy(__get_dynamic_array(nodes), nodes,
-		       nr_nodes * sizeof(*nodes));
-	),
-
-	TP_printk("mm=%p pass=%lu pages=%lu per_node=%s",
-		  __entry->mm, __entry->pass, __entry->tot,
-		  __print_array(__get_dynamic_array(nodes),
-				__get_dynamic_array_len(nodes) /
-				sizeof(unsigned long), sizeof(unsigned long)))
+	    TP_PROTO(struct mm_struct *mm, unsigned long pass,
+		     unsigned long tot, const unsigned long *nodes,
+		     int nr_nodes),
+	    TP_ARGS(mm, pass, tot, nodes, nr_nodes),
+	    TP_STRUCT__entry(__field(struct mm_struct *, mm)
+			     __field(unsigned long, pass)
+			     __field(unsigned long, tot)
+			     __dynamic_array(unsigned long, nodes, nr_nodes)
+	    ),
+	    TP_fast_assign(__entry->mm = mm;
+			   __entry->pass = pass;
+			   __entry->tot = tot;
+			   memcpy(__get_dynamic_array(nodes), nodes,
+				  nr_nodes * sizeof(*nodes));
+	    ),
+	    TP_printk("mm=%p pass=%lu pages=%lu per_node=%s",
+		      __entry->mm, __entry->pass, __entry->tot,
+		      __print_array(__get_dynamic_array(nodes),
+				    __get_dynamic_array_len(nodes) /
+				    sizeof(unsigned long),
+				    sizeof(unsigned long)))
 );
 
+/* a hinting fault queued a page for migration */
 TRACE_EVENT(autonuma_queue_page,
-
-	TP_PROTO(unsigned long pfn, int src, int dst, int nr),
-
-	TP_ARGS(pfn, src, dst, nr),
-
-	TP_STRUCT__entry(
-		__field(unsigned long, pfn)
-		__field(int, src)
-		__field(int, dst)
-		__field(int, nr)
-	),
-
-	TP_fast_assign(
-		__entry->pfn = pfn;
-		__entry->src = src;
-		__entry->dst = dst;
-		__entry->nr = nr;
-	),
-
-	TP_printk("pfn=0x%lx nr=%d src_nid=%d dst_nid=%d",
-		  __entry->pfn, __entry->nr, __entry->src, __entry->dst)
+	    TP_PROTO(unsigned long pfn, int src, int dst, int nr),
+	    TP_ARGS(pfn, src, dst, nr),
+	    TP_STRUCT__entry(__field(unsigned long, pfn)
+			     __field(int, src)
+			     __field(int, dst)
+			     __field(int, nr)
+	    ),
+	    TP_fast_assign(__entry->pfn = pfn;
+			   __entry->src = src;
+			   __entry->dst = dst;
+			   __entry->nr = nr;
+	    ),
+	    TP_printk("pfn=0x%lx nr=%d src_nid=%d dst_nid=%d",
+		      __entry->pfn, __entry->nr, __entry->src, __entry->dst)
 );
 
+/* knuma_migratedN migrated a batch */
 TRACE_EVENT(autonuma_migrate_batch,
-
-	TP_PROTO(int nid, unsigned long taken, unsigned long succeeded,
-		 unsigned long failed),
-
-	TP_ARGS(nid, taken, succeeded, failed),
-
-	TP_STRUCT__entry(
-		__field(int, nid)
-		__field(unsigned long, taken)
-		__field(unsigned long, succeeded)
-		__field(unsigned long, failed)
-	),
-
-	TP_fast_assign(
-		__entry->nid = nid;
-		__entry->taken = taken;
-		__entry->succeeded = succeeded;
-		__entry->failed = failed;
-	),
-
-	TP_printk("nid=%d taken=%lu migrated=%lu failed=%lu",
-		  __entry->nid, __entry->taken, __entry->succeeded,
-		  __entry->failed)
+	    TP_PROTO(int nid, unsigned long taken, unsigned long succeeded,
+		     unsigned long failed),
+	    TP_ARGS(nid, taken, succeeded, failed),
+	    TP_STRUCT__entry(__field(int, nid)
+			     __field(unsigned long, taken)
+			     __field(unsigned long, succeeded)
+			     __field(unsigned long, failed)
+	    ),
+	    TP_fast_assign(__entry->nid = nid;
+			   __entry->taken = taken;
+			   __entry->succeeded = succeeded;
+			   __entry->failed = failed;
+	    ),
+	    TP_printk("nid=%d taken=%lu migrated=%lu failed=%lu",
+		      __entry->nid, __entry->taken, __entry->succeeded,
+		      __entry->failed)
 );
-
 #endif /* _TRACE_AUTONUMA_H */
 
 /* This part must be outside protection */
