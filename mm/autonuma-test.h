@@ -68,26 +68,93 @@ static void autonuma_test_parse_knob(struct kunit *test)
 static void autonuma_test_filter(struct kunit *test)
 {
 	/* first fault from a node only records it, wherever the page is */
-	KUNIT_EXPECT_EQ(test, autonuma_filter(NUMA_NO_NODE, 1, 0, NUMA_NO_NODE),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(NUMA_NO_NODE, 1, 0, NUMA_NO_NODE, 0),
 			AUTONUMA_FILTER_RECORD);
-	KUNIT_EXPECT_EQ(test, autonuma_filter(0, 1, 0, NUMA_NO_NODE),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(0, 1, 0, NUMA_NO_NODE, 0),
 			AUTONUMA_FILTER_RECORD);
-	KUNIT_EXPECT_EQ(test, autonuma_filter(2, 1, 1, NUMA_NO_NODE),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(2, 1, 1, NUMA_NO_NODE, 0),
 			AUTONUMA_FILTER_RECORD);
 	/* ... also when the page is queued elsewhere (the caller cancels) */
-	KUNIT_EXPECT_EQ(test, autonuma_filter(0, 1, 0, 0),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(0, 1, 0, 0, 0),
 			AUTONUMA_FILTER_RECORD);
 	/* second consecutive fault from a remote node queues the page */
-	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, NUMA_NO_NODE),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, NUMA_NO_NODE, 0),
 			AUTONUMA_FILTER_QUEUE);
-	KUNIT_EXPECT_EQ(test, autonuma_filter(3, 3, 2, NUMA_NO_NODE),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(3, 3, 2, NUMA_NO_NODE, 0),
 			AUTONUMA_FILTER_QUEUE);
 	/* a local page stays, however often its node faults */
-	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 1, NUMA_NO_NODE),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 1, NUMA_NO_NODE, 0),
 			AUTONUMA_FILTER_NONE);
 	/* a page already queued for this node is not queued twice */
-	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, 1),
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, 1, 0),
 			AUTONUMA_FILTER_NONE);
+}
+
+/* A bounced page counts down its hold before it may be queued again. */
+static void autonuma_test_filter_hold(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, NUMA_NO_NODE, 3),
+			AUTONUMA_FILTER_HOLD);
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, NUMA_NO_NODE, 1),
+			AUTONUMA_FILTER_HOLD);
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 0, NUMA_NO_NODE, 0),
+			AUTONUMA_FILTER_QUEUE);
+	/* a local page holds nothing */
+	KUNIT_EXPECT_EQ(test, autonuma_filter(1, 1, 1, NUMA_NO_NODE, 3),
+			AUTONUMA_FILTER_NONE);
+	KUNIT_EXPECT_EQ(test, autonuma_holdoff(0), 0U);
+	KUNIT_EXPECT_EQ(test, autonuma_holdoff(1), 1U);
+	KUNIT_EXPECT_EQ(test, autonuma_holdoff(AUTONUMA_MAX_BOUNCES), 15U);
+}
+
+/*
+ * Turns longer than a scan pass: each turn brings @per_turn consecutive
+ * faults from one node.  Simulate the filter and the migrations, as
+ * mm/autonuma.c does them, and count the migrations.
+ */
+static int autonuma_simulate_turns(int turns, int per_turn)
+{
+	int last = NUMA_NO_NODE, page_nid = 0, bounces = 0, hold = 0;
+	int t, f, migrations = 0;
+
+	for (t = 0; t < turns; t++) {
+		int this = t & 1;
+
+		for (f = 0; f < per_turn; f++) {
+			switch (autonuma_filter(last, this, page_nid,
+						NUMA_NO_NODE, hold)) {
+			case AUTONUMA_FILTER_RECORD:
+				last = this;
+				hold = autonuma_holdoff(bounces);
+				break;
+			case AUTONUMA_FILTER_HOLD:
+				hold--;
+				break;
+			case AUTONUMA_FILTER_QUEUE:
+				page_nid = this;
+				bounces = min(bounces + 1, AUTONUMA_MAX_BOUNCES);
+				hold = 0;
+				migrations++;
+				break;
+			case AUTONUMA_FILTER_NONE:
+				break;
+			}
+		}
+	}
+	return migrations;
+}
+
+/* Pages used in turns settle: migrations stay bounded, not one per turn. */
+static void autonuma_test_filter_turns(struct kunit *test)
+{
+	/* two faults a turn: after one bounce the page stays */
+	KUNIT_EXPECT_LE(test, autonuma_simulate_turns(100, 2), 1);
+	/* three a turn: two bounces */
+	KUNIT_EXPECT_LE(test, autonuma_simulate_turns(100, 3), 2);
+	/* eight a turn: a few bounces, then it stays */
+	KUNIT_EXPECT_LE(test, autonuma_simulate_turns(100, 8), 4);
+	/* a real phase change (one long turn) still migrates */
+	KUNIT_EXPECT_EQ(test, autonuma_simulate_turns(2, 20), 1);
 }
 
 /* Alternating faults from two nodes never queue the page. */
@@ -98,13 +165,14 @@ static void autonuma_test_filter_ping_pong(struct kunit *test)
 	for (i = 0; i < 100; i++) {
 		int this = i & 1;
 
-		switch (autonuma_filter(last, this, 0, NUMA_NO_NODE)) {
+		switch (autonuma_filter(last, this, 0, NUMA_NO_NODE, 0)) {
 		case AUTONUMA_FILTER_RECORD:
 			last = this;
 			break;
 		case AUTONUMA_FILTER_QUEUE:
 			queued++;
 			break;
+		case AUTONUMA_FILTER_HOLD:
 		case AUTONUMA_FILTER_NONE:
 			break;
 		}
@@ -178,6 +246,8 @@ static struct kunit_case autonuma_test_cases[] = {
 	KUNIT_CASE(autonuma_test_parse_knob),
 	KUNIT_CASE(autonuma_test_filter),
 	KUNIT_CASE(autonuma_test_filter_ping_pong),
+	KUNIT_CASE(autonuma_test_filter_hold),
+	KUNIT_CASE(autonuma_test_filter_turns),
 	KUNIT_CASE(autonuma_test_decay),
 	KUNIT_CASE(autonuma_test_decay_phase_change),
 	KUNIT_CASE(autonuma_test_rr_next),

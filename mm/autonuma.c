@@ -41,10 +41,12 @@
 
 #include <linux/mm.h>
 #include <linux/autonuma.h>
+#include <linux/autonuma_sched.h>
 #include <linux/autonuma_types.h>
 #include <linux/cpuhotplug.h>
 #include <linux/ctype.h>
 #include <linux/freezer.h>
+#include <linux/hash.h>
 #include <linux/huge_mm.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
@@ -82,7 +84,7 @@ DEFINE_STATIC_KEY_FALSE(autonuma_enabled_key);
 static bool autonuma_cmdline_off __ro_after_init;
 
 /* Knobs, see Documentation/ABI/testing/sysfs-kernel-mm-autonuma. */
-static unsigned int autonuma_debug;
+unsigned int autonuma_debug;
 static unsigned int scan_sleep_millisecs = 100;
 static unsigned int scan_sleep_pass_millisecs = 10000;
 static unsigned int pages_to_scan = SZ_128M >> PAGE_SHIFT;
@@ -98,7 +100,7 @@ static atomic_long_t pages_migrated = ATOMIC_LONG_INIT(0);
 static atomic_long_t pages_failed = ATOMIC_LONG_INIT(0);
 
 #define AUTONUMA_MAX_MILLISECS	3600000U
-#define AUTONUMA_MAX_PAGES	(1U << 24)
+#define AUTONUMA_MAX_PAGES	BIT(24)
 
 /*
  * Serialises every change of the run-time state: the enabled static key,
@@ -158,11 +160,22 @@ void autonuma_unlock_placement(void)
  * Per-page data, in page_ext so that it costs nothing unless AutoNUMA is
  * possible.  Nodes are stored plus one, so that the zeroed initial state
  * means "no node".
+ *
+ * page_ext is not cleared when a page is freed and reused, so each entry
+ * carries a tag of the page's identity (its mapping and index, which
+ * migration preserves): an entry whose tag does not match belongs to an
+ * earlier life of the page and is started afresh.
  */
 struct autonuma_page_ext {
 	u16 last_nid;		/* node of the last hinting fault */
 	u16 migrate_nid;	/* node the page is queued for */
+	u8 bounces;		/* times AutoNUMA migrated it, capped */
+	u8 hold;		/* faults still needed before it may move */
+	u16 tag;		/* identity of the page this is about */
 };
+
+/* A page that bounced b times needs 2^b - 1 more faults to move again. */
+#define AUTONUMA_MAX_BOUNCES	4
 
 static bool need_autonuma_page_ext(void)
 {
@@ -177,6 +190,14 @@ struct page_ext_operations autonuma_page_ext_ops = {
 	.size = ALIGN(sizeof(struct autonuma_page_ext), sizeof(unsigned long)),
 	.need = need_autonuma_page_ext,
 };
+
+static u16 autonuma_page_tag(struct page *page)
+{
+	unsigned long id = (unsigned long)READ_ONCE(page->mapping) ^
+			   (page->index * GOLDEN_RATIO_PRIME);
+
+	return hash_long(id, 16);
+}
 
 static struct autonuma_page_ext *get_autonuma_page_ext(struct page *page)
 {
@@ -197,6 +218,7 @@ static void put_autonuma_page_ext(struct autonuma_page_ext *ape)
 enum autonuma_filter {
 	AUTONUMA_FILTER_NONE,	/* nothing to do */
 	AUTONUMA_FILTER_RECORD,	/* first fault from this node: remember it */
+	AUTONUMA_FILTER_HOLD,	/* a bounced page: count down before moving */
 	AUTONUMA_FILTER_QUEUE,	/* second consecutive remote fault: migrate */
 };
 
@@ -206,22 +228,34 @@ enum autonuma_filter {
  * @this_nid: node of the faulting CPU
  * @page_nid: node the page sits on
  * @queued_nid: node the page is queued for, or NUMA_NO_NODE
+ * @hold: further consecutive faults the page needs before it may move
  *
  * A page migrates to node N only after two consecutive hinting faults from
  * N.  A fault from a node other than the last one only records that node
  * (and cancels a queued migration, see the caller), so pages used from
- * several nodes stay where they are instead of bouncing.
+ * several nodes stay where they are instead of bouncing.  A page that
+ * AutoNUMA already moved back and forth needs more consecutive faults each
+ * time (@hold), so that pages used in turns from several nodes, for turns
+ * longer than a scan pass, settle instead of following every turn.
  *
  * Return: the action to take.
  */
 static enum autonuma_filter autonuma_filter(int last_nid, int this_nid,
-					    int page_nid, int queued_nid)
+					    int page_nid, int queued_nid,
+					    int hold)
 {
 	if (last_nid != this_nid)
 		return AUTONUMA_FILTER_RECORD;
 	if (page_nid == this_nid || queued_nid == this_nid)
 		return AUTONUMA_FILTER_NONE;
+	if (hold)
+		return AUTONUMA_FILTER_HOLD;
 	return AUTONUMA_FILTER_QUEUE;
+}
+
+static unsigned int autonuma_holdoff(unsigned int bounces)
+{
+	return (1U << bounces) - 1;
 }
 
 /**
@@ -356,6 +390,7 @@ static void autonuma_charge_task(struct mm_struct *mm, int page_nid, int nr)
 	if (!sa || !mma || current->mm != mm)
 		return;
 
+	autonuma_task_adopt_mm(sa, mm);
 	pass = READ_ONCE(mma->numa_fault_pass);
 	if (sa->numa_fault_pass != pass) {
 		sa->numa_fault_tot = autonuma_decay(sa->numa_fault, nr_node_ids,
@@ -372,6 +407,7 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 {
 	struct autonuma_page_ext *ape;
 	int last_nid, queued_nid;
+	u16 tag;
 
 	count_vm_numa_event(NUMA_HINT_FAULTS);
 	if (page_nid == this_nid) {
@@ -385,15 +421,29 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 	ape = get_autonuma_page_ext(page);
 	if (!ape)
 		return;
+	tag = autonuma_page_tag(page);
+	if (READ_ONCE(ape->tag) != tag) {
+		/* left over from an earlier life of the page */
+		WRITE_ONCE(ape->last_nid, 0);
+		WRITE_ONCE(ape->migrate_nid, 0);
+		WRITE_ONCE(ape->bounces, 0);
+		WRITE_ONCE(ape->hold, 0);
+		WRITE_ONCE(ape->tag, tag);
+	}
 	last_nid = (int)READ_ONCE(ape->last_nid) - 1;
 	queued_nid = (int)READ_ONCE(ape->migrate_nid) - 1;
 
-	switch (autonuma_filter(last_nid, this_nid, page_nid, queued_nid)) {
+	switch (autonuma_filter(last_nid, this_nid, page_nid, queued_nid,
+				READ_ONCE(ape->hold))) {
 	case AUTONUMA_FILTER_RECORD:
 		WRITE_ONCE(ape->last_nid, this_nid + 1);
+		WRITE_ONCE(ape->hold, autonuma_holdoff(READ_ONCE(ape->bounces)));
 		/* knuma_migrated drops a page whose target changed */
 		if (queued_nid != NUMA_NO_NODE)
 			WRITE_ONCE(ape->migrate_nid, 0);
+		break;
+	case AUTONUMA_FILTER_HOLD:
+		WRITE_ONCE(ape->hold, READ_ONCE(ape->hold) - 1);
 		break;
 	case AUTONUMA_FILTER_QUEUE:
 		if (autonuma_may_migrate(page, vma) &&
@@ -574,7 +624,7 @@ static int autonuma_scan_pmd(pmd_t *pmd, unsigned long addr,
 {
 	struct autonuma_scan *scan = walk->private;
 	struct vm_area_struct *vma = walk->vma;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the pmd's or the page table's lock */
 	pte_t *pte, *orig;
 
 	/* Count here so that the walker never splits a huge pmd. */
@@ -592,7 +642,8 @@ static int autonuma_scan_pmd(pmd_t *pmd, unsigned long addr,
 	if (pmd_trans_unstable(pmd))
 		return 0;
 
-	orig = pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	pte = pte_offset_map_lock(walk->mm, pmd, addr, &ptl);
+	orig = pte;
 	for (; addr < end; addr += PAGE_SIZE, pte++) {
 		pte_t entry = ptep_get(pte);
 		struct page *page;
@@ -685,6 +736,7 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 	};
 	unsigned long addr = mma->scan_address, covered = 0;
 	struct vm_area_struct *vma;
+
 	VMA_ITERATOR(vmi, mm, addr);
 
 	*done = true;
@@ -878,6 +930,36 @@ static unsigned long autonuma_dequeue(int nid, struct list_head *list,
 	return dropped;
 }
 
+/*
+ * Allocate the destination of a migration and hand the page's AutoNUMA
+ * state over to it: it was faulted from its new node, and it bounced once
+ * more.
+ */
+static struct page *autonuma_alloc_dst_page(struct page *page,
+					    unsigned long nid)
+{
+	struct autonuma_page_ext *old, *new;
+	struct page *newpage;
+
+	newpage = alloc_misplaced_dst_page(page, nid);
+	if (!newpage)
+		return NULL;
+
+	old = get_autonuma_page_ext(page);
+	new = get_autonuma_page_ext(newpage);
+	if (old && new) {
+		WRITE_ONCE(new->last_nid, nid + 1);
+		WRITE_ONCE(new->migrate_nid, 0);
+		WRITE_ONCE(new->bounces, min_t(u8, READ_ONCE(old->bounces) + 1,
+					       AUTONUMA_MAX_BOUNCES));
+		WRITE_ONCE(new->hold, 0);
+		WRITE_ONCE(new->tag, READ_ONCE(old->tag));
+	}
+	put_autonuma_page_ext(new);
+	put_autonuma_page_ext(old);
+	return newpage;
+}
+
 static unsigned long autonuma_count_thp(struct list_head *list)
 {
 	unsigned long nr = 0;
@@ -936,7 +1018,7 @@ static unsigned long autonuma_migrate_chunk(int nid, unsigned long max)
 	}
 
 	thp = autonuma_count_thp(&list);
-	migrate_pages(&list, alloc_misplaced_dst_page, NULL, nid,
+	migrate_pages(&list, autonuma_alloc_dst_page, NULL, nid,
 		      MIGRATE_ASYNC, MR_NUMA_MISPLACED, &succeeded);
 	thp_left = autonuma_count_thp(&list);
 	count_vm_events(AUTONUMA_THP_MIGRATED, thp - thp_left);
@@ -944,7 +1026,7 @@ static unsigned long autonuma_migrate_chunk(int nid, unsigned long max)
 	split = thp_left ? autonuma_split_failed_thp(&list, nid) : 0;
 	if (split) {
 		count_vm_events(AUTONUMA_THP_SPLIT, split);
-		migrate_pages(&list, alloc_misplaced_dst_page, NULL, nid,
+		migrate_pages(&list, autonuma_alloc_dst_page, NULL, nid,
 			      MIGRATE_ASYNC, MR_NUMA_MISPLACED, &more);
 		succeeded += more;
 	}
@@ -974,10 +1056,12 @@ out:
 
 /*
  * One batch of knuma_migratedN: up to pages_to_migrate base pages, in
- * chunks of what migrate_pages() handles at once, so that switching
- * AutoNUMA off or stopping the thread takes effect between chunks, and
- * few pages are off the LRU at any time.
+ * small chunks (a THP is taken whole), so that switching AutoNUMA off or
+ * stopping the thread takes effect between chunks, and few pages are off
+ * the LRU at any time.
  */
+#define AUTONUMA_MIGRATE_CHUNK	64
+
 static void autonuma_migrate_batch(int nid)
 {
 	unsigned long left = READ_ONCE(pages_to_migrate);
@@ -986,7 +1070,7 @@ static void autonuma_migrate_batch(int nid)
 		unsigned long taken;
 
 		taken = autonuma_migrate_chunk(nid, min_t(unsigned long, left,
-							  HPAGE_PMD_NR));
+							  AUTONUMA_MIGRATE_CHUNK));
 		if (!taken)
 			break;
 		left -= min(left, taken);
@@ -1021,8 +1105,11 @@ static int knuma_migrated(void *arg)
 	int nid = (long)arg;
 	struct autonuma_queue *q = autonuma_queues[nid];
 
+	/*
+	 * Not niced, like kcompactd: the queue is work the node's tasks
+	 * asked for, bounded by pages_to_migrate per sleep_millisecs.
+	 */
 	set_freezable();
-	set_user_nice(current, MAX_NICE);
 
 	while (!kthread_should_stop()) {
 		if (!autonuma_enabled()) {
@@ -1225,6 +1312,28 @@ AUTONUMA_KNOB(sleep_millisecs, migrate_sleep_millisecs, 1,
 AUTONUMA_KNOB(pages_to_migrate, pages_to_migrate, 1, AUTONUMA_MAX_PAGES,
 	      knuma_migrated_wake_all);
 
+AUTONUMA_KNOB(load_balance_strict, autonuma_sched_load_balance_strict, 0, 1,
+	      NULL);
+AUTONUMA_KNOB(clone_reset, autonuma_sched_clone_reset, 0, 1, NULL);
+AUTONUMA_KNOB(fork_reset, autonuma_sched_fork_reset, 0, 1, NULL);
+
+static ssize_t balance_calls_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n",
+			  atomic_long_read(&autonuma_sched_balance_calls));
+}
+
+static ssize_t balance_ns_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n",
+			  atomic_long_read(&autonuma_sched_balance_ns));
+}
+
+static struct kobj_attribute balance_calls_attr = __ATTR_RO(balance_calls);
+static struct kobj_attribute balance_ns_attr = __ATTR_RO(balance_ns);
+
 static ssize_t pages_scanned_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
@@ -1346,10 +1455,25 @@ static const struct attribute_group knuma_migrated_attr_group = {
 	.attrs = knuma_migrated_attrs,
 };
 
+static struct attribute *scheduler_attrs[] = {
+	&load_balance_strict_knob.attr.attr,
+	&clone_reset_knob.attr.attr,
+	&fork_reset_knob.attr.attr,
+	&balance_calls_attr.attr,
+	&balance_ns_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group scheduler_attr_group = {
+	.name = "scheduler",
+	.attrs = scheduler_attrs,
+};
+
 static const struct attribute_group *autonuma_attr_groups[] = {
 	&autonuma_attr_group,
 	&knuma_scand_attr_group,
 	&knuma_migrated_attr_group,
+	&scheduler_attr_group,
 	NULL,
 };
 

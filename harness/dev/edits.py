@@ -82,7 +82,8 @@ VMSTAT = ('0003-mm-vmstat-add-AutoNUMA-event-counters.patch',
 Users of upstream NUMA balancing keep asking what it did; AutoNUMA should
 answer from the start.  Add /proc/vmstat counters for the hinting entries
 knuma_scand sets, the local and remote hinting faults, the pages queued,
-migrated and failed, and the THPs migrated whole or split.
+migrated and failed, the THPs migrated whole or split, and the tasks the
+scheduler side moved, exchanged, or could not move.
 ''', [
 ('include/linux/vm_event_item.h', '''		NUMA_PAGE_MIGRATE,
 #endif
@@ -97,6 +98,9 @@ migrated and failed, and the THPs migrated whole or split.
 		AUTONUMA_MIGRATE_FAILED,
 		AUTONUMA_THP_MIGRATED,
 		AUTONUMA_THP_SPLIT,
+		AUTONUMA_TASK_MOVES,
+		AUTONUMA_TASK_EXCHANGES,
+		AUTONUMA_TASK_MOVES_REFUSED,
 #endif
 '''),
 ('mm/vmstat.c', '''	"numa_pages_migrated",
@@ -112,6 +116,9 @@ migrated and failed, and the THPs migrated whole or split.
 	"autonuma_migrate_failed",
 	"autonuma_thp_migrated",
 	"autonuma_thp_split",
+	"autonuma_task_moves",
+	"autonuma_task_exchanges",
+	"autonuma_task_moves_refused",
 #endif
 '''),
 ])
@@ -395,7 +402,7 @@ concurrent writers cannot switch both on.
 	return err;'''),
 ])
 
-PROC = ('0008-proc-add-proc-PID-autonuma.patch',
+PROC = ('0009-proc-add-proc-PID-autonuma.patch',
 'proc: add /proc/PID/autonuma',
 '''
 Users of automatic NUMA placement want to see, per task, where it thinks
@@ -427,12 +434,13 @@ as numa_maps (PTRACE_MODE_READ).
 '''),
 ])
 
-DOCS = ('0009-Documentation-mm-document-AutoNUMA.patch',
+DOCS = ('0010-Documentation-mm-document-AutoNUMA.patch',
 'Documentation/mm: document AutoNUMA',
 '''
 Users need to know what AutoNUMA does, how to switch it, what its knobs
 and counters mean and how to tell that it works; reviewers need its
-design: the data flow, the locking, the filter and the decay.  Add the
+design: the data flow, the locking, the filter, the decay, and how the
+scheduler side chooses a node and moves tasks.  Add the
 admin guide page, the design document and the ABI description of
 /sys/kernel/mm/autonuma/.
 ''', [
@@ -446,7 +454,7 @@ admin guide page, the design document and the ABI description of
 '''),
 ])
 
-SELFTESTS = ('0010-selftests-autonuma-add-AutoNUMA-tests.patch',
+SELFTESTS = ('0011-selftests-autonuma-add-AutoNUMA-tests.patch',
 'selftests/autonuma: add AutoNUMA tests',
 '''
 The sysfs interface is ABI: every valid write must take effect and every
@@ -459,8 +467,12 @@ Test the behaviour too: remote memory follows the thread that uses it,
 memory placed with mbind() or set_mempolicy() never moves, pages two
 nodes take turns on do not ping-pong, enabled=0 stops everything, a THP
 migrates whole, and a fork/exit/mremap/mprotect storm under a fast
-scanner survives.  The tests skip where the feature, root or a second
-node is missing, and restore every knob they change.
+scanner survives.  On the scheduler side: threads follow their memory,
+two processes whose threads start mixed end on their own nodes, explicit
+affinity always wins, no CPU idles while others are overloaded, enabled=0
+stops moves at once, and clone_reset/fork_reset do what they say.  The
+tests skip where the feature, root or a second node is missing, and
+restore every knob they change.
 ''', [
 ('tools/testing/selftests/Makefile', '''TARGETS += arm64
 ''', '''TARGETS += arm64
@@ -468,4 +480,78 @@ TARGETS += autonuma
 '''),
 ])
 
-PATCHES = [MIGRATE, MPROTECT, VMSTAT, SCHED, CORE, FAULT, EXCL, PROC, DOCS, SELFTESTS]
+BALANCER = ('0008-sched-numa-move-tasks-towards-their-memory.patch',
+'sched/numa: move tasks towards their memory',
+'''
+Memory following CPU is half of the job: a process whose memory sits on
+one node should also run there, and load balancing must not undo that.
+
+Hook the AutoNUMA balancer into CFS:
+
+- task_tick_fair() lets the running task queue its balancer, at most
+  every 500 ms; the balancer runs from task_work in the task's own context
+  and only looks at the CPUs of the task's preferred node, so its cost is
+  bounded and off the tick;
+- can_migrate_task() treats moving a task away from its preferred node
+  like moving a cache-hot task (allowed only when balancing keeps
+  failing), encourages moving it there, and refuses the former outright
+  with scheduler/load_balance_strict;
+- wake_affine() does not pull a waking task off its preferred node;
+- __sched_fork() starts a new task's statistics (clone_reset, fork_reset).
+
+All of it sits behind AutoNUMA's static key.
+''', [
+('kernel/sched/fair.c', '''#include <linux/psi.h>
+''', '''#include <linux/psi.h>
+#include <linux/autonuma_sched.h>
+'''),
+('kernel/sched/fair.c', '''	int target = nr_cpumask_bits;
+
+	if (sched_feat(WA_IDLE))
+		target = wake_affine_idle(this_cpu, prev_cpu, sync);''', '''	int target = nr_cpumask_bits;
+
+	if (autonuma_wake_keep_prev(p, this_cpu, prev_cpu))
+		return prev_cpu;
+
+	if (sched_feat(WA_IDLE))
+		target = wake_affine_idle(this_cpu, prev_cpu, sync);'''),
+('kernel/sched/fair.c', '''	int src_nid, dst_nid, dist;
+
+	if (!static_branch_likely(&sched_numa_balancing))
+		return -1;''', '''	int src_nid, dst_nid, dist;
+
+	if (autonuma_enabled())
+		return autonuma_migrate_degrades_locality(p, env->src_cpu,
+							  env->dst_cpu);
+
+	if (!static_branch_likely(&sched_numa_balancing))
+		return -1;'''),
+('kernel/sched/fair.c', '''	if (task_on_cpu(env->src_rq, p)) {
+		schedstat_inc(p->stats.nr_failed_migrations_running);
+		return 0;
+	}
+''', '''	if (task_on_cpu(env->src_rq, p)) {
+		schedstat_inc(p->stats.nr_failed_migrations_running);
+		return 0;
+	}
+
+	if (autonuma_refuse_migration(p, env->src_cpu, env->dst_cpu))
+		return 0;
+'''),
+('kernel/sched/fair.c', '''	if (static_branch_unlikely(&sched_numa_balancing))
+		task_tick_numa(rq, curr);
+
+	update_misfit_status(curr, rq);''', '''	if (static_branch_unlikely(&sched_numa_balancing))
+		task_tick_numa(rq, curr);
+	autonuma_task_tick(curr);
+
+	update_misfit_status(curr, rq);'''),
+('kernel/sched/core.c', '''	init_numa_balancing(clone_flags, p);
+''', '''	init_numa_balancing(clone_flags, p);
+	autonuma_sched_fork(clone_flags, p);
+'''),
+('kernel/sched/core.c', '#include <linux/autonuma.h>\n', '#include <linux/autonuma.h>\n#include <linux/autonuma_sched.h>\n'),
+])
+
+PATCHES = [MIGRATE, MPROTECT, VMSTAT, SCHED, CORE, FAULT, EXCL, BALANCER, PROC, DOCS,
+           SELFTESTS]

@@ -49,6 +49,10 @@ def udiff(path, old, new):
     return ''.join(out)
 
 
+for old in os.listdir(os.path.join(ROOT, 'patches')):
+    if old.endswith('.patch') and old not in [p[0] for p in PATCHES]:
+        os.remove(os.path.join(ROOT, 'patches', old))
+
 for name, subject, body, edits in PATCHES:
     before = {}
     for path, old, new in edits:

@@ -2,21 +2,110 @@
 /*
  * AutoNUMA: automatic NUMA placement, the scheduler side.
  *
- * Everything here compiles to nothing with CONFIG_AUTONUMA=n.
+ * The hooks in kernel/sched/ are inline wrappers that test the run-time
+ * switch (a static key) first and compile to nothing with
+ * CONFIG_AUTONUMA=n.
  */
 #ifndef _LINUX_AUTONUMA_SCHED_H
 #define _LINUX_AUTONUMA_SCHED_H
 
+#include <linux/autonuma.h>
 #include <linux/numa.h>
 
+struct mm_struct;
+struct sched_autonuma;
 struct task_struct;
 
 #ifdef CONFIG_AUTONUMA
 
+extern unsigned int autonuma_debug;
+extern unsigned int autonuma_sched_load_balance_strict;
+extern unsigned int autonuma_sched_clone_reset;
+extern unsigned int autonuma_sched_fork_reset;
+extern atomic_long_t autonuma_sched_balance_calls;
+extern atomic_long_t autonuma_sched_balance_ns;
+
 int sched_autonuma_alloc(struct task_struct *tsk, struct task_struct *orig,
 			 int node);
 void sched_autonuma_free(struct task_struct *tsk);
+void __autonuma_sched_fork(unsigned long clone_flags, struct task_struct *p);
 int task_autonuma_node(struct task_struct *p);
+void autonuma_task_adopt_mm(struct sched_autonuma *sa, struct mm_struct *mm);
+void __autonuma_task_tick(struct task_struct *curr);
+int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
+					 int dst_cpu);
+bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
+				 int dst_cpu);
+bool __autonuma_wake_keep_prev(struct task_struct *p, int this_cpu,
+			       int prev_cpu);
+
+/**
+ * autonuma_sched_fork - start the AutoNUMA statistics of a new task
+ * @clone_flags: the clone flags
+ * @p: the new task
+ */
+static inline void autonuma_sched_fork(unsigned long clone_flags,
+				       struct task_struct *p)
+{
+	__autonuma_sched_fork(clone_flags, p);
+}
+
+/**
+ * autonuma_task_tick - let the running task balance itself soon
+ * @curr: the running task
+ */
+static inline void autonuma_task_tick(struct task_struct *curr)
+{
+	if (autonuma_enabled())
+		__autonuma_task_tick(curr);
+}
+
+/**
+ * autonuma_migrate_degrades_locality - AutoNUMA's view of a CFS migration
+ * @p: the task
+ * @src_cpu: its CPU
+ * @dst_cpu: where load balancing wants it
+ *
+ * Return: 1 when the move takes @p away from its node, 0 when it takes it
+ * there, -1 when AutoNUMA is off or has no opinion.
+ */
+static inline int autonuma_migrate_degrades_locality(struct task_struct *p,
+						     int src_cpu, int dst_cpu)
+{
+	if (!autonuma_enabled())
+		return -1;
+	return __autonuma_migrate_degrades_locality(p, src_cpu, dst_cpu);
+}
+
+/**
+ * autonuma_refuse_migration - the scheduler/load_balance_strict veto
+ * @p: the task
+ * @src_cpu: its CPU
+ * @dst_cpu: where load balancing wants it
+ *
+ * Return: true when the move must not happen.
+ */
+static inline bool autonuma_refuse_migration(struct task_struct *p,
+					     int src_cpu, int dst_cpu)
+{
+	return autonuma_enabled() &&
+	       __autonuma_refuse_migration(p, src_cpu, dst_cpu);
+}
+
+/**
+ * autonuma_wake_keep_prev - keep a waking task on its node
+ * @p: the waking task
+ * @this_cpu: the waker's CPU
+ * @prev_cpu: the CPU @p last ran on
+ *
+ * Return: true when wake-up placement must not pull @p off its node.
+ */
+static inline bool autonuma_wake_keep_prev(struct task_struct *p,
+					   int this_cpu, int prev_cpu)
+{
+	return autonuma_enabled() &&
+	       __autonuma_wake_keep_prev(p, this_cpu, prev_cpu);
+}
 
 #else /* !CONFIG_AUTONUMA */
 
@@ -30,9 +119,36 @@ static inline void sched_autonuma_free(struct task_struct *tsk)
 {
 }
 
+static inline void autonuma_sched_fork(unsigned long clone_flags,
+				       struct task_struct *p)
+{
+}
+
 static inline int task_autonuma_node(struct task_struct *p)
 {
 	return NUMA_NO_NODE;
+}
+
+static inline void autonuma_task_tick(struct task_struct *curr)
+{
+}
+
+static inline int autonuma_migrate_degrades_locality(struct task_struct *p,
+						     int src_cpu, int dst_cpu)
+{
+	return -1;
+}
+
+static inline bool autonuma_refuse_migration(struct task_struct *p,
+					     int src_cpu, int dst_cpu)
+{
+	return false;
+}
+
+static inline bool autonuma_wake_keep_prev(struct task_struct *p,
+					   int this_cpu, int prev_cpu)
+{
+	return false;
 }
 
 #endif /* CONFIG_AUTONUMA */

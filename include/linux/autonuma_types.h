@@ -16,24 +16,36 @@ struct mm_struct;
 /**
  * struct sched_autonuma - per-task NUMA placement statistics
  * @autonuma_node: node the scheduler selected for the task, -1 for none
- * @autonuma_stop_one_cpu: set while a stopper-driven move of the task is
- *	queued, so that only one is in flight at a time
+ * @autonuma_stop_one_cpu: set while a move or exchange of the task runs
+ *	through the stopper, so that only one is in flight at a time
+ * @next_balance: jiffies before which the tick does not queue @work again
+ * @work: the task_work that runs the balancer in the task's own context
  * @numa_fault_pass: scan pass of the task's mm that the counters belong to;
  *	when the mm's pass moves on, the counters are halved (decay)
  * @numa_fault_tot: sum of @numa_fault over all nodes
+ * @mm_fault_tot: sum of the mm snapshot (see @numa_fault)
+ * @fault_mm: the mm the statistics belong to, only compared, never
+ *	dereferenced (exec starts them afresh)
  * @numa_fault: base pages of NUMA hinting faults per node, nr_node_ids
- *	entries
+ *	entries, followed by nr_node_ids entries of a snapshot of the task's
+ *	mm working set taken by the balancer, so that other tasks can compare
+ *	with it without touching the mm
  *
  * Hung off &task_struct.sched_autonuma, allocated with the task when
  * AutoNUMA is possible on this machine and freed with it.  The counters are
- * written only by the task itself (from its hinting faults) and read
- * locklessly by the scheduler, which tolerates a torn view.
+ * written only by the task itself (from its hinting faults and its
+ * balancer) and read locklessly by other tasks' balancers, which tolerate a
+ * torn view.
  */
 struct sched_autonuma {
 	int autonuma_node;
 	bool autonuma_stop_one_cpu;
+	unsigned long next_balance;
+	struct callback_head work;
 	unsigned long numa_fault_pass;
 	unsigned long numa_fault_tot;
+	unsigned long mm_fault_tot;
+	struct mm_struct *fault_mm;
 	unsigned long numa_fault[];
 };
 

@@ -1,10 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AutoNUMA: automatic NUMA placement, the scheduler side.
+ * AutoNUMA: automatic NUMA placement, the scheduler side: CPU follows
+ * memory.
  *
- * Owns the per-task statistics (struct sched_autonuma) that NUMA hinting
- * faults fill in; the balancer that moves tasks towards their memory builds
- * on them.
+ * Each task gets a preferred node (sched_autonuma.autonuma_node) from the
+ * per-node NUMA hinting faults mm/autonuma.c charges to it, or, while it has
+ * too few of its own, from its mm's working set.  A task running off its
+ * preferred node is moved to an idle CPU there, or exchanged with a task
+ * there that prefers the task's current node.  CFS load balancing and
+ * wake-up placement avoid moving a task away from its preferred node.
+ *
+ * Cost: the balancer does not run from the tick.  The tick only queues a
+ * task_work on the running task, at most once per AUTONUMA_BALANCE_MS, and
+ * the balancer runs in the task's own context on its way back to user
+ * space, where it may sleep in migrate_task_to()/migrate_swap().  It looks
+ * at the CPUs of one node only (the preferred one), never at all CPUs.
  *
  * Built as part of build_policy.c.
  */
@@ -12,12 +22,46 @@
 #include <linux/autonuma.h>
 #include <linux/autonuma_sched.h>
 #include <linux/autonuma_types.h>
+#include <linux/sched/isolation.h>
+#include <linux/task_work.h>
+#include <linux/vmstat.h>
+
+#include <trace/events/autonuma.h>
+
+#define autonuma_dbg_sched(fmt, ...)					\
+do {									\
+	if (READ_ONCE(autonuma_debug))					\
+		pr_info_ratelimited("autonuma: " fmt, ##__VA_ARGS__);	\
+} while (0)
+
+/* How often a task runs its balancer, at most. */
+#define AUTONUMA_BALANCE_MS	500
+/* Own faults a task needs before they, not its mm's, choose its node. */
+#define AUTONUMA_MIN_TASK_FAULTS	128
+/* Per-mille lead a node needs over the selected one to replace it. */
+#define AUTONUMA_NODE_MARGIN	100
+
+/* Knobs under /sys/kernel/mm/autonuma/scheduler/, see mm/autonuma.c. */
+unsigned int autonuma_sched_load_balance_strict;
+unsigned int autonuma_sched_clone_reset = 1;
+unsigned int autonuma_sched_fork_reset = 1;
+
+/* The balancer's own cost, for scheduler/balance_{calls,ns}. */
+atomic_long_t autonuma_sched_balance_calls = ATOMIC_LONG_INIT(0);
+atomic_long_t autonuma_sched_balance_ns = ATOMIC_LONG_INIT(0);
 
 static size_t sched_autonuma_size(void)
 {
 	return struct_size((struct sched_autonuma *)NULL, numa_fault,
-			   nr_node_ids);
+			   2 * nr_node_ids);
 }
+
+static unsigned long *sa_mm_fault(struct sched_autonuma *sa)
+{
+	return sa->numa_fault + nr_node_ids;
+}
+
+static void autonuma_task_work(struct callback_head *work);
 
 /**
  * sched_autonuma_alloc - allocate the AutoNUMA statistics of a new task
@@ -25,8 +69,9 @@ static size_t sched_autonuma_size(void)
  * @orig: the task it is forked from
  * @node: node to allocate on, or NUMA_NO_NODE
  *
- * A new task starts with empty statistics and no selected node.  Nothing is
- * allocated where AutoNUMA is not possible.
+ * A new task starts with empty statistics and no selected node;
+ * autonuma_sched_fork() may copy its parent's.  Nothing is allocated where
+ * AutoNUMA is not possible.
  *
  * Return: 0 on success, -ENOMEM on failure.
  */
@@ -43,6 +88,9 @@ int sched_autonuma_alloc(struct task_struct *tsk, struct task_struct *orig,
 	if (!sa)
 		return -ENOMEM;
 	sa->autonuma_node = NUMA_NO_NODE;
+	init_task_work(&sa->work, autonuma_task_work);
+	/* not queued: task_work_add() links it elsewhere */
+	sa->work.next = &sa->work;
 	tsk->sched_autonuma = sa;
 	return 0;
 }
@@ -58,6 +106,37 @@ void sched_autonuma_free(struct task_struct *tsk)
 }
 
 /**
+ * __autonuma_sched_fork - start a new task's statistics
+ * @clone_flags: the clone flags of the fork
+ * @p: the new task, from __sched_fork()
+ *
+ * A new thread (CLONE_VM) inherits its parent's statistics and node unless
+ * scheduler/clone_reset is set; a new process unless scheduler/fork_reset
+ * is set.  A new process's mm starts at pass 0.
+ */
+void __autonuma_sched_fork(unsigned long clone_flags, struct task_struct *p)
+{
+	struct sched_autonuma *sa = p->sched_autonuma;
+	struct sched_autonuma *parent = current->sched_autonuma;
+	bool thread = clone_flags & CLONE_VM;
+
+	if (!sa || !parent || (current->flags & PF_KTHREAD))
+		return;
+	if (thread ? READ_ONCE(autonuma_sched_clone_reset) :
+		     READ_ONCE(autonuma_sched_fork_reset))
+		return;
+
+	memcpy(sa->numa_fault, parent->numa_fault,
+	       2 * nr_node_ids * sizeof(*sa->numa_fault));
+	sa->numa_fault_tot = parent->numa_fault_tot;
+	sa->mm_fault_tot = parent->mm_fault_tot;
+	sa->numa_fault_pass = thread ? parent->numa_fault_pass : 0;
+	sa->autonuma_node = READ_ONCE(parent->autonuma_node);
+	/* a thread shares the mm; a process adopts its own at first sight */
+	sa->fault_mm = thread ? parent->fault_mm : NULL;
+}
+
+/**
  * task_autonuma_node - the node AutoNUMA selected for a task
  * @p: the task
  *
@@ -69,3 +148,362 @@ int task_autonuma_node(struct task_struct *p)
 
 	return sa ? READ_ONCE(sa->autonuma_node) : NUMA_NO_NODE;
 }
+
+static int permille(unsigned long val, unsigned long tot)
+{
+	return tot ? div64_ul(1000ULL * val, tot) : 0;
+}
+
+/**
+ * autonuma_select_node - choose a task's node from per-node statistics
+ * @fault: per-node counters (faults or working set pages)
+ * @tot: their sum
+ * @nr_nodes: number of nodes
+ * @cur: the node selected so far, or NUMA_NO_NODE
+ *
+ * The node with the highest share wins; a tie keeps @cur, or else picks the
+ * lowest node.  To keep the choice from flapping, a node replaces @cur only
+ * with a lead of AUTONUMA_NODE_MARGIN per mille.
+ *
+ * Return: the node to select; @cur when the statistics are empty.
+ */
+static int autonuma_select_node(const unsigned long *fault, unsigned long tot,
+				int nr_nodes, int cur)
+{
+	int nid, best = NUMA_NO_NODE, best_w = -1, cur_w = -1;
+
+	if (!tot)
+		return cur;
+	for (nid = 0; nid < nr_nodes; nid++) {
+		int w = permille(fault[nid], tot);
+
+		if (nid == cur)
+			cur_w = w;
+		if (w > best_w || (w == best_w && nid == cur)) {
+			best = nid;
+			best_w = w;
+		}
+	}
+	if (cur != NUMA_NO_NODE && best != cur &&
+	    best_w < cur_w + AUTONUMA_NODE_MARGIN)
+		return cur;
+	return best;
+}
+
+/**
+ * autonuma_exchange_gain - should two tasks on different nodes swap places?
+ * @p_dst: weight (per mille) of the moving task for the other node
+ * @p_src: weight of the moving task for its own node
+ * @q_src: weight of the other task for the moving task's node
+ * @q_dst: weight of the other task for its own node
+ *
+ * Return: true when both gain: each likes the other's node more than its
+ * own.
+ */
+static bool autonuma_exchange_gain(int p_dst, int p_src, int q_src, int q_dst)
+{
+	return p_dst > p_src && q_src > q_dst;
+}
+
+/*
+ * Which statistics speak for a task: its own faults once it has enough of
+ * them, its mm's working set before.
+ */
+static const unsigned long *sa_weights(struct sched_autonuma *sa,
+				       unsigned long *tot)
+{
+	unsigned long task_tot = READ_ONCE(sa->numa_fault_tot);
+
+	if (task_tot >= AUTONUMA_MIN_TASK_FAULTS) {
+		*tot = task_tot;
+		return sa->numa_fault;
+	}
+	*tot = READ_ONCE(sa->mm_fault_tot);
+	return sa_mm_fault(sa);
+}
+
+/**
+ * autonuma_task_adopt_mm - forget statistics that belong to another mm
+ * @sa: the current task's statistics
+ * @mm: the current task's mm
+ *
+ * After exec the statistics and node of the old program say nothing about
+ * the new one.  A new task adopts the first mm it sees (so that a child
+ * keeps what it inherited), and a task that changes mm starts afresh.
+ */
+void autonuma_task_adopt_mm(struct sched_autonuma *sa, struct mm_struct *mm)
+{
+	if (likely(sa->fault_mm == mm))
+		return;
+	if (sa->fault_mm) {
+		memset(sa->numa_fault, 0,
+		       2 * nr_node_ids * sizeof(*sa->numa_fault));
+		sa->numa_fault_tot = 0;
+		sa->mm_fault_tot = 0;
+		sa->numa_fault_pass = 0;
+		WRITE_ONCE(sa->autonuma_node, NUMA_NO_NODE);
+	}
+	sa->fault_mm = mm;
+}
+
+/* Take a snapshot of the mm's working set into the task's statistics. */
+static void autonuma_snapshot_mm(struct sched_autonuma *sa,
+				 struct mm_autonuma *mma)
+{
+	unsigned long *mm_fault = sa_mm_fault(sa);
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++)
+		WRITE_ONCE(mm_fault[nid], READ_ONCE(mma->numa_fault[nid]));
+	WRITE_ONCE(sa->mm_fault_tot, READ_ONCE(mma->numa_fault_tot));
+}
+
+/*
+ * Weights of two tasks for two nodes: threads of one mm by their own
+ * faults, tasks of different mms by their mms' working sets.
+ */
+static void autonuma_pair_weights(struct task_struct *p, struct task_struct *q,
+				  int src, int dst, int *p_src, int *p_dst,
+				  int *q_src, int *q_dst)
+{
+	struct sched_autonuma *ps = p->sched_autonuma, *qs = q->sched_autonuma;
+	const unsigned long *pf, *qf;
+	unsigned long pt, qt;
+
+	if (p->mm == READ_ONCE(q->mm)) {
+		pf = ps->numa_fault;
+		pt = READ_ONCE(ps->numa_fault_tot);
+		qf = qs->numa_fault;
+		qt = READ_ONCE(qs->numa_fault_tot);
+	} else {
+		pf = sa_mm_fault(ps);
+		pt = READ_ONCE(ps->mm_fault_tot);
+		qf = sa_mm_fault(qs);
+		qt = READ_ONCE(qs->mm_fault_tot);
+	}
+	*p_src = permille(READ_ONCE(pf[src]), pt);
+	*p_dst = permille(READ_ONCE(pf[dst]), pt);
+	*q_src = permille(READ_ONCE(qf[src]), qt);
+	*q_dst = permille(READ_ONCE(qf[dst]), qt);
+}
+
+static bool autonuma_task_eligible(struct task_struct *p)
+{
+	return p->sched_autonuma && p->mm && p->sched_class == &fair_sched_class &&
+	       !(p->flags & (PF_EXITING | PF_KTHREAD));
+}
+
+/* Never place tasks on inactive or isolated (isolcpus=domain) CPUs. */
+static bool autonuma_cpu_usable(int cpu)
+{
+	return cpu_active(cpu) && housekeeping_cpu(cpu, HK_TYPE_DOMAIN);
+}
+
+/* An idle CPU of @nid that @p may run on, or -1. */
+static int autonuma_idle_cpu(struct task_struct *p, int nid)
+{
+	int cpu;
+
+	for_each_cpu_and(cpu, cpumask_of_node(nid), p->cpus_ptr)
+		if (autonuma_cpu_usable(cpu) && available_idle_cpu(cpu))
+			return cpu;
+	return -1;
+}
+
+/*
+ * The task on a CPU of @dst that gains most from trading places with @p,
+ * which runs on @src_cpu, with a reference held; or NULL.
+ */
+static struct task_struct *autonuma_find_partner(struct task_struct *p,
+						 int src_cpu, int dst,
+						 int *partner_cpu)
+{
+	int src = cpu_to_node(src_cpu), cpu, best_gain = 0;
+	struct task_struct *best = NULL;
+
+	rcu_read_lock();
+	for_each_cpu_and(cpu, cpumask_of_node(dst), p->cpus_ptr) {
+		struct task_struct *q = rcu_dereference(cpu_rq(cpu)->curr);
+		int p_src, p_dst, q_src, q_dst, gain;
+
+		if (!autonuma_cpu_usable(cpu) || !q || q == p ||
+		    is_idle_task(q) || !autonuma_task_eligible(q) ||
+		    READ_ONCE(q->sched_autonuma->autonuma_stop_one_cpu) ||
+		    !cpumask_test_cpu(src_cpu, q->cpus_ptr))
+			continue;
+		autonuma_pair_weights(p, q, src, dst, &p_src, &p_dst,
+				      &q_src, &q_dst);
+		if (!autonuma_exchange_gain(p_dst, p_src, q_src, q_dst))
+			continue;
+		gain = (p_dst - p_src) + (q_src - q_dst);
+		if (gain > best_gain) {
+			best_gain = gain;
+			best = q;
+			*partner_cpu = cpu;
+		}
+	}
+	if (best)
+		get_task_struct(best);
+	rcu_read_unlock();
+	return best;
+}
+
+/* Choose the node of @p and move it there if it runs elsewhere. */
+static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
+{
+	struct mm_autonuma *mma = p->mm->mm_autonuma;
+	const unsigned long *fault;
+	struct task_struct *q;
+	unsigned long tot;
+	int old, nid, src_cpu, cpu, q_cpu;
+
+	autonuma_task_adopt_mm(sa, p->mm);
+	if (mma)
+		autonuma_snapshot_mm(sa, mma);
+	fault = sa_weights(sa, &tot);
+	old = READ_ONCE(sa->autonuma_node);
+	nid = autonuma_select_node(fault, tot, nr_node_ids, old);
+	if (nid != old) {
+		WRITE_ONCE(sa->autonuma_node, nid);
+		trace_autonuma_sched_decision(p->pid, "select", old, nid, 0);
+		autonuma_dbg_sched("%s/%d: node %d -> %d (%lu faults)\n",
+				   p->comm, p->pid, old, nid, tot);
+	}
+
+	src_cpu = task_cpu(p);
+	if (nid == NUMA_NO_NODE || cpu_to_node(src_cpu) == nid ||
+	    !cpumask_intersects(cpumask_of_node(nid), p->cpus_ptr))
+		return;
+
+	/* other balancers leave us alone while we move */
+	WRITE_ONCE(sa->autonuma_stop_one_cpu, true);
+	cpu = autonuma_idle_cpu(p, nid);
+	if (cpu >= 0) {
+		if (!migrate_task_to(p, cpu)) {
+			count_vm_event(AUTONUMA_TASK_MOVES);
+			trace_autonuma_sched_decision(p->pid, "move",
+						      cpu_to_node(src_cpu),
+						      nid, 0);
+			autonuma_dbg_sched("%s/%d: moved to idle CPU %d of node %d\n",
+					   p->comm, p->pid, cpu, nid);
+		}
+		goto out;
+	}
+
+	q = autonuma_find_partner(p, src_cpu, nid, &q_cpu);
+	if (!q) {
+		count_vm_event(AUTONUMA_TASK_MOVES_REFUSED);
+		goto out;
+	}
+	if (!migrate_swap(p, q, q_cpu, src_cpu)) {
+		count_vm_event(AUTONUMA_TASK_EXCHANGES);
+		trace_autonuma_sched_decision(p->pid, "exchange",
+					      cpu_to_node(src_cpu), nid,
+					      q->pid);
+		autonuma_dbg_sched("%s/%d: exchanged with %s/%d, node %d <-> %d\n",
+				   p->comm, p->pid, q->comm, q->pid,
+				   cpu_to_node(src_cpu), nid);
+	}
+	put_task_struct(q);
+out:
+	WRITE_ONCE(sa->autonuma_stop_one_cpu, false);
+}
+
+static void autonuma_task_work(struct callback_head *work)
+{
+	struct sched_autonuma *sa = container_of(work, struct sched_autonuma,
+						 work);
+	struct task_struct *p = current;
+	u64 start;
+
+	WARN_ON_ONCE(p->sched_autonuma != sa);
+	work->next = work;	/* may be queued again */
+	if (!autonuma_enabled() || !autonuma_task_eligible(p))
+		return;
+
+	/* local_clock(): the balancer may move us to another CPU */
+	start = local_clock();
+	autonuma_balance(p, sa);
+	atomic_long_inc(&autonuma_sched_balance_calls);
+	atomic_long_add(max_t(s64, local_clock() - start, 0),
+			&autonuma_sched_balance_ns);
+}
+
+/**
+ * __autonuma_task_tick - queue the balancer for the running task
+ * @curr: the task running on this CPU, from task_tick_fair()
+ *
+ * Cheap: at most once per AUTONUMA_BALANCE_MS per task, it queues a
+ * task_work that runs the balancer when @curr returns to user space.
+ */
+void __autonuma_task_tick(struct task_struct *curr)
+{
+	struct sched_autonuma *sa = curr->sched_autonuma;
+
+	if (!sa || !curr->mm || (curr->flags & (PF_EXITING | PF_KTHREAD)))
+		return;
+	if (time_before(jiffies, sa->next_balance) || sa->work.next != &sa->work)
+		return;
+	sa->next_balance = jiffies + msecs_to_jiffies(AUTONUMA_BALANCE_MS);
+	task_work_add(curr, &sa->work, TWA_RESUME);
+}
+
+/**
+ * __autonuma_migrate_degrades_locality - would load balancing hurt placement?
+ * @p: the task CFS wants to move
+ * @src_cpu: where it runs
+ * @dst_cpu: where CFS wants it
+ *
+ * Return: 1 when the move takes @p away from its node (treated like a cache
+ * hot task: refused until balancing keeps failing), 0 when it takes @p to
+ * its node (encouraged), -1 when AutoNUMA has no opinion.
+ */
+int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
+					 int dst_cpu)
+{
+	int nid = task_autonuma_node(p);
+	int src = cpu_to_node(src_cpu), dst = cpu_to_node(dst_cpu);
+
+	if (nid == NUMA_NO_NODE || src == dst)
+		return -1;
+	if (src == nid)
+		return 1;
+	if (dst == nid)
+		return 0;
+	return -1;
+}
+
+/**
+ * __autonuma_refuse_migration - the load_balance_strict veto
+ * @p: the task CFS wants to move
+ * @src_cpu: where it runs
+ * @dst_cpu: where CFS wants it
+ *
+ * Return: true when scheduler/load_balance_strict is set and the move takes
+ * @p away from its node.
+ */
+bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
+				 int dst_cpu)
+{
+	return READ_ONCE(autonuma_sched_load_balance_strict) &&
+	       __autonuma_migrate_degrades_locality(p, src_cpu, dst_cpu) == 1;
+}
+
+/**
+ * __autonuma_wake_keep_prev - keep a waking task on its node
+ * @p: the waking task
+ * @this_cpu: the waker's CPU, where wake_affine() would pull @p
+ * @prev_cpu: where @p ran last
+ *
+ * Return: true when @p's node is @prev_cpu's and not @this_cpu's.
+ */
+bool __autonuma_wake_keep_prev(struct task_struct *p, int this_cpu,
+			       int prev_cpu)
+{
+	int nid = task_autonuma_node(p);
+
+	return nid != NUMA_NO_NODE && cpu_to_node(prev_cpu) == nid &&
+	       cpu_to_node(this_cpu) != nid;
+}
+
+#include "numa-test.h"

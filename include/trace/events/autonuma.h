@@ -69,6 +69,28 @@ TRACE_EVENT(autonuma_migrate_batch,
 		      __entry->nid, __entry->taken, __entry->succeeded,
 		      __entry->failed)
 );
+/* the scheduler selected a node for a task, or moved or exchanged it */
+TRACE_EVENT(autonuma_sched_decision,
+	    TP_PROTO(pid_t pid, const char *action, int from_nid, int to_nid,
+		     pid_t other),
+	    TP_ARGS(pid, action, from_nid, to_nid, other),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __string(action, action)
+			     __field(int, from_nid)
+			     __field(int, to_nid)
+			     __field(pid_t, other)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __assign_str(action, action);
+			   __entry->from_nid = from_nid;
+			   __entry->to_nid = to_nid;
+			   __entry->other = other;
+	    ),
+	    TP_printk("pid=%d %s node %d -> %d other_pid=%d",
+		      __entry->pid, __get_str(action), __entry->from_nid,
+		      __entry->to_nid, __entry->other)
+);
+
 #endif /* _TRACE_AUTONUMA_H */
 
 /* This part must be outside protection */

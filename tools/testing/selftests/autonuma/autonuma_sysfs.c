@@ -6,8 +6,9 @@
  * takes effect, every class of bad write fails with EINVAL and leaves the
  * old value alone, non-root users cannot write, and "enabled" excludes
  * upstream NUMA balancing (/proc/sys/kernel/numa_balancing) both ways.
- * The read-only counters of knuma_scand and knuma_migrated have mode 0444,
- * read as a decimal number and cannot be written, not even by root.
+ * The read-only counters of knuma_scand, knuma_migrated and the scheduler
+ * have mode 0444, read as a decimal number and cannot be written, not even
+ * by root.
  *
  * The test is driven by the knobs[] and counters[] tables below: a new
  * knob or counter is covered by adding a row.  All values found at start
@@ -132,6 +133,31 @@ static struct knob knobs[] = {
 		.valid = pages_values,
 		.nr_valid = ARRAY_SIZE(pages_values),
 	},
+	/* The scheduler side; defaults 0, 1 and 1. */
+	{
+		.name = "scheduler/load_balance_strict",
+		.mode = 0644,
+		.min = 0,
+		.max = 1,
+		.valid = bool_values,
+		.nr_valid = ARRAY_SIZE(bool_values),
+	},
+	{
+		.name = "scheduler/clone_reset",
+		.mode = 0644,
+		.min = 0,
+		.max = 1,
+		.valid = bool_values,
+		.nr_valid = ARRAY_SIZE(bool_values),
+	},
+	{
+		.name = "scheduler/fork_reset",
+		.mode = 0644,
+		.min = 0,
+		.max = 1,
+		.valid = bool_values,
+		.nr_valid = ARRAY_SIZE(bool_values),
+	},
 };
 
 /*
@@ -149,6 +175,8 @@ static struct counter counters[] = {
 	{ .name = "knuma_scand/full_scans" },
 	{ .name = "knuma_migrated/pages_migrated" },
 	{ .name = "knuma_migrated/pages_failed" },
+	{ .name = "scheduler/balance_calls" },
+	{ .name = "scheduler/balance_ns" },
 };
 
 #define TESTS_PER_COUNTER	3	/* mode, read, root write */

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests for the AutoNUMA scheduler's pure logic, included at the end
+ * of kernel/sched/numa.c so that they can reach its static functions.
+ */
+#ifdef CONFIG_AUTONUMA_KUNIT_TEST
+
+#include <kunit/test.h>
+
+static void autonuma_sched_test_select_empty(struct kunit *test)
+{
+	unsigned long f[2] = { 0, 0 };
+
+	/* nothing to go on: no node, or keep the one selected */
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 0, 2, NUMA_NO_NODE),
+			NUMA_NO_NODE);
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 0, 2, 1), 1);
+}
+
+static void autonuma_sched_test_select_dominant(struct kunit *test)
+{
+	unsigned long f[4] = { 10, 900, 50, 40 };
+
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 1000, 4, NUMA_NO_NODE), 1);
+	/* a dominant node replaces the selected one */
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 1000, 4, 2), 1);
+}
+
+static void autonuma_sched_test_select_ties(struct kunit *test)
+{
+	unsigned long f[3] = { 400, 400, 200 };
+
+	/* a tie picks the lowest node, or keeps the selected one */
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 1000, 3, NUMA_NO_NODE), 0);
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 1000, 3, 1), 1);
+}
+
+static void autonuma_sched_test_select_margin(struct kunit *test)
+{
+	unsigned long f[2] = { 460, 540 };
+
+	/* a lead under the margin does not move the selection: no flapping */
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 1000, 2, 0), 0);
+	/* a lead of the margin does */
+	f[0] = 450;
+	f[1] = 550;
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 1000, 2, 0), 1);
+	/* without a selection, the best node wins at once */
+	f[0] = 490;
+	f[1] = 510;
+	KUNIT_EXPECT_EQ(test, autonuma_select_node(f, 1000, 2, NUMA_NO_NODE), 1);
+}
+
+/* A phase change: the decay lets the new node take over within passes. */
+static void autonuma_sched_test_select_phase_change(struct kunit *test)
+{
+	unsigned long f[2] = { 100000, 0 }, tot;
+	int nid = 0, pass;
+
+	for (pass = 0; pass < 8 && nid == 0; pass++) {
+		f[0] /= 2;
+		f[1] = f[1] / 2 + 10000;
+		tot = f[0] + f[1];
+		nid = autonuma_select_node(f, tot, 2, nid);
+	}
+	KUNIT_EXPECT_EQ(test, nid, 1);
+	KUNIT_EXPECT_LE(test, pass, 5);
+}
+
+static void autonuma_sched_test_exchange(struct kunit *test)
+{
+	/* both gain */
+	KUNIT_EXPECT_TRUE(test, autonuma_exchange_gain(800, 200, 700, 300));
+	/* only the mover gains */
+	KUNIT_EXPECT_FALSE(test, autonuma_exchange_gain(800, 200, 300, 700));
+	/* only the other gains */
+	KUNIT_EXPECT_FALSE(test, autonuma_exchange_gain(200, 800, 700, 300));
+	/* indifferent partner: no gain for it, no exchange */
+	KUNIT_EXPECT_FALSE(test, autonuma_exchange_gain(800, 200, 500, 500));
+	/* a partner without statistics is never exchanged */
+	KUNIT_EXPECT_FALSE(test, autonuma_exchange_gain(800, 200, 0, 0));
+}
+
+static struct kunit_case autonuma_sched_test_cases[] = {
+	KUNIT_CASE(autonuma_sched_test_select_empty),
+	KUNIT_CASE(autonuma_sched_test_select_dominant),
+	KUNIT_CASE(autonuma_sched_test_select_ties),
+	KUNIT_CASE(autonuma_sched_test_select_margin),
+	KUNIT_CASE(autonuma_sched_test_select_phase_change),
+	KUNIT_CASE(autonuma_sched_test_exchange),
+	{}
+};
+
+static struct kunit_suite autonuma_sched_test_suite = {
+	.name = "autonuma_sched",
+	.test_cases = autonuma_sched_test_cases,
+};
+
+kunit_test_suite(autonuma_sched_test_suite);
+
+#endif /* CONFIG_AUTONUMA_KUNIT_TEST */
