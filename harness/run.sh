@@ -4,6 +4,8 @@
 # workload.
 . "$(dirname -- "$0")/lib.sh"
 
+"$HARNESS/deps.sh"
+make -s -C "$ROOT/bench" >/dev/null || die "building the benchmark programs failed"
 "$HARNESS/prepare.sh" autonuma
 log=$BUILD/logs/run.log
 echo "base kernel $(base_version) (Debian linux-source-6.1 $(debian_version)); guest: 2 nodes x 2 CPUs x 1 GiB, TCG"

@@ -837,6 +837,25 @@ next:
 	return false;
 }
 
+/*
+ * Scanning faster than the knuma_migrated threads can drain their queues
+ * only burns CPU in hinting faults whose pages cannot be queued: while a
+ * queue holds more than this, knuma_scand waits instead of scanning.
+ */
+#define AUTONUMA_SCAN_BACKLOG	2048
+
+static bool autonuma_migration_backlogged(void)
+{
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY)
+		if (autonuma_queues[nid] &&
+		    READ_ONCE(autonuma_queues[nid]->nr_queued) >
+		    AUTONUMA_SCAN_BACKLOG)
+			return true;
+	return false;
+}
+
 static bool knuma_scand_should_wake(void)
 {
 	return kthread_should_stop() || READ_ONCE(knuma_scand_kick);
@@ -856,7 +875,9 @@ static int knuma_scand(void *none)
 					     knuma_scand_should_wake());
 			continue;
 		}
-		if (autonuma_scan_batch())
+		if (autonuma_migration_backlogged())
+			msecs = READ_ONCE(scan_sleep_millisecs);
+		else if (autonuma_scan_batch())
 			msecs = READ_ONCE(scan_sleep_pass_millisecs);
 		else
 			msecs = READ_ONCE(scan_sleep_millisecs);
