@@ -7,12 +7,14 @@
 #   make shell    an interactive shell in a 2-node guest
 #   make patches  export the series as git format-patch mails, proven by git am
 #   make kernel FLAVOUR=f   build one flavour (autonuma debug none numa_balancing)
+#   make bench    the benchmark matrix: bench/RESULTS.md (about an hour)
+#   make bench-short  its smoke test (about 2 minutes)
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
 
 FLAVOUR ?= autonuma
 H := harness
 
-.PHONY: run check shell patches kernel clean
+.PHONY: run check shell patches kernel bench bench-short clean
 
 run:
 	@$(H)/run.sh
@@ -32,3 +34,9 @@ kernel:
 
 clean:
 	rm -rf build
+
+bench:
+	@bench/run.sh --build
+
+bench-short:
+	@bench/run.sh --build --short

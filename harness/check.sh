@@ -89,7 +89,10 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest autonuma-4node --flavour autonuma --nodes 4 --cpus-per-node 1 \
 			--mem-per-node 512 --run kselftest --append "kunit.enable=0"
 	fi
-	step build-none "$HARNESS/build.sh" none || true
+	if step build-none "$HARNESS/build.sh" none; then
+		# the benchmark suite's smoke test, so that it cannot rot
+		step bench-short "$ROOT/bench/run.sh" --short || true
+	fi
 	if step build-debug "$HARNESS/build.sh" debug &&
 	   step initramfs-debug "$HARNESS/initramfs.sh" debug; then
 		guest debug-2node --flavour debug --nodes 2 --run kselftest \

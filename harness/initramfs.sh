@@ -37,6 +37,8 @@ cp -a "$O/kselftest/install" "$R/kselftest"
 # numactl is only packaged dynamically linked: bring its libraries along.
 if [ -x /usr/bin/numactl ]; then
 	cp /usr/bin/numactl "$R/usr/bin/"
+	# memhog (the overhead benchmark) comes with numactl, same libraries
+	[ -x /usr/bin/memhog ] && cp /usr/bin/memhog "$R/usr/bin/"
 	for lib in $(ldd /usr/bin/numactl | sed -n 's|.* => \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/lib[^ ]*\) .*|\1|p'); do
 		mkdir -p "$R$(dirname "$lib")"
 		cp -L "$lib" "$R$lib"

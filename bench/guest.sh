@@ -1,0 +1,118 @@
+#!/bin/sh
+# Guest side of bench/run.sh (busybox sh).  run.sh appends the runs of one
+# boot, as "run POLICY BENCH REPEAT [PROGRAM OPTIONS]" lines and a final
+# "finish", and harness/qemu.sh --script packs the result as /script.sh.
+#
+# Every run prints "BENCH-RUN ...", the program's BENCH-* lines and
+# "BENCH-END rc=N"; run.sh reads them back from the console log.
+
+A=/sys/kernel/mm/autonuma
+NB=/proc/sys/kernel/numa_balancing
+status=0
+
+echo "BENCH-GUEST kernel=$(uname -r) nodes=$(cat /sys/devices/system/node/online) cpus=$(cat /sys/devices/system/cpu/online) thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null) autonuma=$([ -d $A ] && echo present || echo absent) knuma_scand=$([ -d $A/knuma_scand ] && echo present || echo absent) numa_balancing=$([ -f $NB ] && echo present || echo absent)"
+
+# set_policy P: switch the kernel's automatic placement for policy P.
+# The two mechanisms exclude each other, so switch one off first.
+set_policy() {
+	an=0 nb=0
+	case $1 in
+	numa_balancing) nb=1 ;;
+	autonuma) an=1 ;;
+	esac
+	[ -f $A/enabled ] && [ $an = 0 ] && echo 0 >$A/enabled
+	[ -f $NB ] && [ $nb = 0 ] && echo 0 >$NB
+	if [ $nb = 1 ]; then
+		[ -f $NB ] || { echo "BENCH-NOTYET policy=$1 reason=no-$NB"; return 1; }
+		echo 1 >$NB || return 2
+		[ "$(cat $NB)" = 1 ] || return 2
+	fi
+	if [ $an = 1 ]; then
+		if [ ! -d $A/knuma_scand ]; then
+			echo "BENCH-NOTYET policy=$1 reason=no-knuma_scand"
+			return 1
+		fi
+		echo 1 >$A/enabled || return 2
+		[ "$(cat $A/enabled)" = 1 ] || return 2
+	fi
+	return 0
+}
+
+# numactl's memhog, when the initramfs has it: wall, user and system time
+# and the counters from the shell (it cannot sample its own locality).
+numactl_memhog() {
+	mb=$(awk '/MemTotal/ { print int($4 / 2048) }' /sys/devices/system/node/node0/meminfo)
+	wrap=
+	case $1 in
+	--bind=hard) wrap="numactl --cpunodebind=0 --membind=0" ;;
+	--bind=inverse) wrap="numactl --cpunodebind=1 --membind=0" ;;
+	esac
+	grep -E '^(numa_|pgmigrate_)' /proc/vmstat >/tmp/vm0
+	# shellcheck disable=SC2086
+	time -p $wrap memhog -r25 "${mb}m" >/dev/null 2>/tmp/memhog.err
+	rc=$?
+	grep -E '^(numa_|pgmigrate_)' /proc/vmstat >/tmp/vm1
+	awk -v rc=$rc -v mb="$mb" -v policy="$2" '
+		FILENAME == "/tmp/memhog.err" && /^(real|user|sys) / { t[$1] = $2; next }
+		FILENAME == "/tmp/vm0" { a[$1] = $2; next }
+		FILENAME == "/tmp/vm1" { d[$1] = $2 - a[$1] }
+		END {
+			printf "BENCH-RESULT bench=memhog variant=numactl name=memhog policy=%s mb=%d passes=25 wall_s=%s user_s=%s sys_s=%s final_local_pct=na t90_s=na migrated=%d hint_faults=%d hint_faults_local=%d pte_updates=%d knuma_ms=na status=%s\n",
+				policy, mb, t["real"], t["user"], t["sys"],
+				d["pgmigrate_success"], d["numa_hint_faults"],
+				d["numa_hint_faults_local"], d["numa_pte_updates"],
+				rc == 0 ? "ok" : "fail"
+		}' /tmp/memhog.err /tmp/vm0 /tmp/vm1
+	return $rc
+}
+
+# run POLICY BENCH REPEAT [OPTIONS]: OPTIONS go to the program.
+run() {
+	policy=$1 bench=$2 repeat=$3
+	shift 3
+	echo "BENCH-RUN policy=$policy bench=$bench repeat=$repeat"
+	set_policy "$policy"
+	rc=$?
+	if [ $rc = 1 ]; then
+		echo "BENCH-END rc=0"
+		return
+	fi
+	if [ $rc != 0 ]; then
+		echo "BENCH-ERROR cannot switch to policy $policy"
+		echo "BENCH-END rc=1"
+		status=1
+		return
+	fi
+	bind=
+	case $policy in
+	hard|inverse) bind=--bind=$policy ;;
+	esac
+	# shellcheck disable=SC2086
+	case $bench in
+	numa01)			numa01 $bind "$@" ;;
+	numa01_thread_alloc)	numa01 --thread-alloc $bind "$@" ;;
+	numa01_same_node)	numa01 --force-same-node $bind "$@" ;;
+	numa02)			numa02 $bind "$@" ;;
+	numa02_smt)		numa02 --smt $bind "$@" ;;
+	overcommit)		overcommit $bind "$@" ;;
+	forkstorm)		forkstorm $bind "$@" ;;
+	memhog)
+		if [ -x /usr/bin/memhog ]; then
+			numactl_memhog "$bind" "$policy"
+		else
+			numa-memhog $bind "$@"
+		fi ;;
+	*)			echo "BENCH-ERROR unknown benchmark $bench"; false ;;
+	esac
+	rc=$?
+	echo "BENCH-END rc=$rc"
+	[ $rc = 0 ] || status=1
+	sync
+	echo 1 >/proc/sys/vm/drop_caches 2>/dev/null
+	sleep 1
+}
+
+finish() {
+	set_policy none >/dev/null 2>&1
+	exit $status
+}

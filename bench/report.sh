@@ -1,0 +1,259 @@
+#!/bin/sh
+# report.sh DIR PAGE LINKPREFIX: from DIR/runs.csv, DIR/series/ and
+# DIR/meta.txt (written by bench/run.sh) make DIR/table.md, one PNG plot
+# per benchmark and topology (local share over time, one line per policy:
+# the mean of its repeats in 1 s bins) and the results page PAGE, whose
+# links to the plots start with LINKPREFIX.  Nothing in PAGE is typed by
+# hand; run it again on the same DIR to regenerate the page.
+set -eu
+export LC_ALL=C
+
+dir=$1 page=$2 prefix=${3:-}
+csv=$dir/runs.csv
+[ -f "$csv" ] || { echo "report.sh: no $csv" >&2; exit 1; }
+BENCHES="numa01 numa01_thread_alloc numa01_same_node numa02 numa02_smt overcommit forkstorm memhog"
+POLICIES="none numa_balancing autonuma hard inverse"
+
+meta() {
+	sed -n "s/^$1=//p" "$dir/meta.txt" | tail -1
+}
+
+# ---- the table: median [min, max] per (topology, benchmark, policy) ----
+table() {
+	awk -F, -v benches="$BENCHES" -v policies="$POLICIES" -v topo="$1" '
+	function fmt(x, d) {
+		if (x >= 1e9)
+			return "never"
+		return sprintf("%." d "f", x)
+	}
+	# stats KEY COL DIGITS: "median [min, max]" over the runs that ran
+	function stats(key, col, d,    n, i, j, x, a, t) {
+		n = 0
+		for (i = 1; i <= cnt[key]; i++) {
+			x = V[key, i, col]
+			if (x == "" || x == "na" || x == "-1.0")
+				continue
+			if (x == "never")
+				x = 1e9
+			a[++n] = x + 0
+		}
+		if (!n)
+			return "–"
+		for (i = 2; i <= n; i++) {
+			t = a[i]
+			for (j = i - 1; j >= 1 && a[j] > t; j--)
+				a[j + 1] = a[j]
+			a[j + 1] = t
+		}
+		x = n % 2 ? a[(n + 1) / 2] : (a[n / 2] >= 1e9 || a[n / 2 + 1] >= 1e9 ? \
+			a[n / 2 + 1] : (a[n / 2] + a[n / 2 + 1]) / 2)
+		if (n == 1 || fmt(a[1], d) == fmt(a[n], d))
+			return fmt(x, d)
+		return fmt(x, d) " [" fmt(a[1], d) ", " fmt(a[n], d) "]"
+	}
+	NR == 1 {
+		for (i = 1; i <= NF; i++)
+			col[$i] = i
+		next
+	}
+	$1 != topo { next }
+	{
+		key = $4 SUBSEP $3
+		if ($6 == "notyet") {
+			notyet[key] = 1
+			next
+		}
+		if ($6 != "ok" && $6 != "nosamples") {
+			failed[key]++
+			next
+		}
+		n = ++cnt[key]
+		for (c in col)
+			V[key, n, c] = $col[c]
+		seen[key] = 1
+	}
+	END {
+		print "| benchmark | policy | runs | final local % | t90 s | wall s | user s | sys s | work | pages migrated | hinting faults | knuma ms |"
+		print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+		nb = split(benches, B, " ")
+		np = split(policies, P, " ")
+		for (b = 1; b <= nb; b++)
+			for (p = 1; p <= np; p++) {
+				key = B[b] SUBSEP P[p]
+				if (!(key in seen) && !(key in failed) && !(key in notyet))
+					continue
+				if (!(key in seen)) {
+					what = (key in notyet) ? "not yet" : "failed"
+					printf "| %s | %s | %s |%s\n", B[b], P[p], what,
+						" | | | | | | | | |"
+					continue
+				}
+				runs = cnt[key] (failed[key] ? " (+" failed[key] " failed)" : "")
+				if (B[b] == "forkstorm")
+					work = stats(key, "procs_per_s", 1) " proc/s"
+				else if (B[b] == "memhog")
+					work = "fixed"
+				else
+					work = stats(key, "rate_mbs", 0) " MiB/s"
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+					B[b], P[p], runs, stats(key, "final_local_pct", 1),
+					stats(key, "t90_s", 1), stats(key, "wall_s", 1),
+					stats(key, "user_s", 1), stats(key, "sys_s", 1), work,
+					stats(key, "migrated", 0), stats(key, "hint_faults", 0),
+					stats(key, "knuma_ms", 0)
+			}
+	}' "$csv"
+}
+
+# ---- the plots ----
+plot() {
+	topo=$1 bench=$2
+	png=$dir/$topo-$bench.png
+	cmds= n=0
+	for p in $POLICIES; do
+		files=$(ls "$dir/series/$topo-$bench-$p-r"*.dat 2>/dev/null || true)
+		[ -n "$files" ] || continue
+		avg=$dir/series/$topo-$bench-$p.avg
+		# shellcheck disable=SC2086
+		awk '{ b = int($1 + 0.5); s[b] += $2; c[b]++; if (b > m) m = b }
+		     END { for (i = 0; i <= m; i++) if (c[i]) print i, s[i] / c[i] }' \
+			$files >"$avg"
+		[ -s "$avg" ] || continue
+		case $p in
+		none) color='#555555' ;;
+		numa_balancing) color='#1f77b4' ;;
+		autonuma) color='#d62728' ;;
+		hard) color='#2ca02c' ;;
+		inverse) color='#ff7f0e' ;;
+		esac
+		cmds="$cmds${cmds:+, }'$avg' using 1:2 with linespoints pt 7 ps 0.4 lw 2 lc rgb '$color' title '$p'"
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || return 1
+	term=png
+	echo 'set terminal' | gnuplot 2>&1 | grep -q pngcairo && term=pngcairo
+	gnuplot <<EOF
+set terminal $term size 800,420 noenhanced
+set output '$png'
+set title '$bench, $topo guest: share of sampled memory local to the thread using it'
+set xlabel 'seconds since the threads started'
+set ylabel 'local (%)'
+set yrange [-2:102]
+set key outside right
+set grid
+plot $cmds
+EOF
+	echo "$png"
+}
+
+topos=$(awk -F, 'NR > 1 { print $1 }' "$csv" | sort -u)
+: >"$dir/table.md"
+for t in $topos; do
+	{
+		echo "### $t guest"
+		echo
+		table "$t"
+		echo
+	} >>"$dir/table.md"
+done
+
+plots=
+for t in $topos; do
+	for b in $BENCHES; do
+		if plot "$t" "$b" >/dev/null 2>"$dir/gnuplot.err"; then
+			plots="$plots $t-$b"
+		fi
+	done
+done
+[ -s "$dir/gnuplot.err" ] || rm -f "$dir/gnuplot.err"
+
+# ---- the page ----
+{
+	cat <<EOF
+# AutoNUMA benchmark results
+
+Generated by \`$(meta command)\` on $(meta date); do not edit by hand (run
+it again, or \`bench/report.sh\` on its results directory).
+
+## Setup
+
+| | |
+|---|---|
+| base kernel | $(meta base_version) (Debian linux-source-6.1 $(meta debian_version)) |
+| guest | $(meta guests) |
+| host | $(meta host_cpus) CPUs, $(meta host_model); QEMU TCG (no KVM) |
+| policies → kernel flavour | $(meta flavours) |
+| run length | $(meta lengths) |
+| repeats | $(meta repeats) |
+| duration | $(meta duration) |
+| sanity checks | $(meta sanity) |
+
+Policies: **none** (no automatic placement), **numa_balancing** (upstream
+automatic NUMA balancing, defaults), **autonuma** (this patchset; "not yet"
+until \`/sys/kernel/mm/autonuma/knuma_scand\` exists in the guest), **hard**
+(threads bound to the CPUs of the node their memory is bound to: the ideal)
+and **inverse** (threads bound to the far node from their memory: the worst).
+
+## What TCG can and cannot tell
+
+QEMU's TCG emulates every guest node with the same host memory: a remote
+access costs exactly what a local one does.  So **wall time and work rate
+measure work and overhead** (hinting faults, scanning, migration, the
+kthreads' CPU time, lock contention), not the benefit of good placement,
+and **the local share measures placement**: how much of the memory each
+thread touches sits on the node it runs on, and how fast that share
+converges (t90).  On real NUMA hardware the local share turns into speed;
+here it cannot.  Guest time also keeps running while a vCPU is descheduled
+on the 2-core host, so time-based rates run fast relative to real work when
+the host is busy: compare runs of one page with each other, not with other
+machines, and read [min, max] before the median.
+
+## Results
+
+Each cell is the median [min, max] over the repeats.  *final local %*: the
+share of sampled pages local to the sampling thread over the last 2 s;
+*t90*: first time the aggregated share reached 90 % ("never" if it did
+not); *work*: MiB/s streamed by all threads (numa01/numa02/overcommit run
+for a fixed time), processes/s (forkstorm) or fixed (memhog: compare wall
+time); *pages migrated*: \`pgmigrate_success\` delta; *hinting faults*:
+\`numa_hint_faults\` delta; *knuma ms*: CPU time of the \`knuma_*\` kthreads.
+Every run is a row of [runs.csv](${prefix}runs.csv); all counter deltas are
+in the \`BENCH-COUNTERS\` lines of the console logs.
+
+EOF
+	cat "$dir/table.md"
+	echo "## Local share over time"
+	echo
+	for p in $plots; do
+		echo "![$p](${prefix}$p.png)"
+		echo
+	done
+	cat <<'EOF'
+## Method
+
+* The programs (`bench/`, see `bench/README.md`) size themselves from the
+  guest: numa01 runs 2 processes × (CPUs/2) threads over half a node's
+  memory, numa02 one thread per CPU over half a node's memory, overcommit
+  both at once (numa01 with its memory first placed on node 0), forkstorm
+  200 short-lived processes per CPU, 2 per CPU at a time, each touching
+  4 MiB, memhog 25 passes over half a node.
+* Every worker thread samples 128 of its pages every 500 ms (staggered
+  across threads, backing off after a slow sample) with
+  `move_pages(0, n, pages, NULL, status, 0)` and compares them with its
+  node from `getcpu()`.  In 6.1 that query cannot see through NUMA hinting
+  entries (it returns -ENOENT for a small page, -EFAULT for a huge page):
+  those pages are looked up again in `/proc/self/pagemap` (PFN → node from
+  the nodes' zone spans) and counted as unknown, never as local or remote,
+  when that fails too.  The launcher prints the sum of every thread's latest
+  sample every 500 ms; the plots are those lines.
+* Hard bind gives each thread the CPUs of one node and binds its share of
+  the memory there; inverse bind runs it on the node half the nodes away.
+  On the 4-node guest a numa01 process has one thread on each of 2 nodes
+  sharing one buffer, so even hard bind is 50 % local there by
+  construction; numa02 and every 2-node run are 100 % under hard bind.
+* Counters come from `/proc/vmstat` (numa_*, pgmigrate_*, thp_migration_*,
+  autonuma*), every integer file under `/sys/kernel/mm/autonuma/` and the
+  utime+stime of kthreads named `knuma_*`, read before and after each run.
+EOF
+} >"$page"
+echo "$page"

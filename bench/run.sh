@@ -1,0 +1,333 @@
+#!/bin/sh
+# bench/run.sh [options]: run the NUMA benchmarks under every placement
+# policy in QEMU guests and generate the results page.
+#
+#   --short            smoke test: numa01 and numa02 under none, hard and
+#                      inverse, 10 s runs, one repeat, no 4-node guest, into
+#                      $BUILD/bench-short; fails unless hard bind is >= 90 %
+#                      local and inverse bind <= 10 % (about 2 minutes)
+#   --repeat N         repeats per (benchmark, policy) on the main guest (3)
+#   --bench LIST       benchmarks, comma separated (default all):
+#                      numa01 numa01_thread_alloc numa01_same_node numa02
+#                      numa02_smt overcommit forkstorm memhog
+#   --policy LIST      policies, comma separated (default all):
+#                      none numa_balancing autonuma hard inverse
+#   --seconds S        length of every numa01/numa02/overcommit run
+#                      (default 30 for numa01 and overcommit, 20 for numa02)
+#   --threads N        --threads for numa01 (per process) and numa02
+#   --topology NxCxM   main guest: N nodes x C CPUs x M MiB (2x2x1024)
+#   --topology4 NxCxM  second guest for numa01/numa02, once (4x1x512);
+#                      "none" to skip it
+#   --out DIR          results directory (default bench/results for the
+#                      whole default matrix, else $BUILD/bench-results);
+#                      the page is DIR/../RESULTS.md for bench/results,
+#                      else DIR/RESULTS.md
+#   --build            build missing kernel flavours (harness/prepare.sh)
+#
+# Policies boot these kernel flavours (override with the environment):
+#   none, hard, inverse  BENCH_NONE_FLAVOUR (none)
+#   numa_balancing       BENCH_NUMA_BALANCING_FLAVOUR (numa_balancing)
+#   autonuma             BENCH_AUTONUMA_FLAVOUR (autonuma)
+# The guest switches AutoNUMA and kernel.numa_balancing to what the policy
+# says whatever the flavour, so e.g. BENCH_NONE_FLAVOUR=autonuma measures
+# "none" on the autonuma kernel with /sys/kernel/mm/autonuma/enabled=0.
+#
+# Exit status: 0 when every run worked and the sanity checks held; 1
+# otherwise, and for a bad option (reported before anything builds or
+# boots).
+. "$(dirname -- "$0")/../harness/lib.sh"
+
+BENCH=$ROOT/bench
+ALL_BENCHES="numa01 numa01_thread_alloc numa01_same_node numa02 numa02_smt overcommit forkstorm memhog"
+ALL_POLICIES="none numa_balancing autonuma hard inverse"
+start=$(date +%s)
+cmdline="bench/run.sh${*:+ $*}"
+for v in BENCH_NONE_FLAVOUR BENCH_NUMA_BALANCING_FLAVOUR BENCH_AUTONUMA_FLAVOUR; do
+	eval "x=\${$v:-}"
+	[ -z "$x" ] || cmdline="$v=$x $cmdline"
+done
+
+short=0 repeat=3 benches= policies= seconds= threads= build=0 out=
+topo=2x2x1024 topo4=4x1x512 default_matrix=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--short) short=1 default_matrix=0; shift; continue ;;
+	--build) build=1; shift; continue ;;
+	--help|-h) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	esac
+	case $1 in
+	--repeat|--bench|--policy|--seconds|--threads|--topology|--topology4|--out) ;;
+	*) die "unknown option $1 (see the top of $0)" ;;
+	esac
+	[ $# -ge 2 ] || die "option $1 needs a value (see the top of $0)"
+	case $1 in
+	--repeat)	repeat=$2 ;;
+	--bench)	benches=$(echo "$2" | tr ',' ' ') default_matrix=0 ;;
+	--policy)	policies=$(echo "$2" | tr ',' ' ') default_matrix=0 ;;
+	--seconds)	seconds=$2 default_matrix=0 ;;
+	--threads)	threads=$2 default_matrix=0 ;;
+	--topology)	topo=$2 default_matrix=0 ;;
+	--topology4)	topo4=$2 default_matrix=0 ;;
+	--out)		out=$2 ;;
+	esac
+	shift 2
+done
+
+# ---- validate everything before anything builds or boots ----
+in_list() {
+	for x in $2; do
+		[ "$x" = "$1" ] && return 0
+	done
+	return 1
+}
+
+if [ $short = 1 ]; then
+	: "${benches:=numa01 numa02}" "${policies:=none hard inverse}"
+	repeat=1 topo4=none
+	: "${seconds:=10}"
+fi
+: "${benches:=$ALL_BENCHES}" "${policies:=$ALL_POLICIES}"
+[ -n "$(echo $benches)" ] || die "--bench: empty list"
+[ -n "$(echo $policies)" ] || die "--policy: empty list"
+for b in $benches; do
+	in_list "$b" "$ALL_BENCHES" || die "--bench: unknown benchmark '$b' (known: $ALL_BENCHES)"
+done
+for p in $policies; do
+	in_list "$p" "$ALL_POLICIES" || die "--policy: unknown policy '$p' (known: $ALL_POLICIES)"
+done
+check_uint --repeat "$repeat" 1
+[ -z "$seconds" ] || check_uint --seconds "$seconds" 1
+if [ -n "$threads" ]; then
+	[ "$threads" != 0 ] || die "--threads: zero threads, nothing to run"
+	check_uint --threads "$threads" 1
+fi
+s_long=${seconds:-30} s_short=${seconds:-20}
+
+host_mb=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+# check_topology OPTION NxCxM: a guest harness/qemu.sh can boot here.
+check_topology() {
+	echo "$2" | grep -Eq '^[0-9]+x[0-9]+x[0-9]+$' ||
+		die "$1: '$2' is not NODESxCPUSxMIB (e.g. 2x2x1024)"
+	IFS=x read -r n c m <<EOF
+$2
+EOF
+	[ "$n" -ge 2 ] || die "$1: $2 has $n node(s); NUMA placement needs at least 2"
+	[ "$n" -le 8 ] || die "$1: $2: at most 8 nodes (CONFIG_NODES_SHIFT=3)"
+	[ "$c" -ge 1 ] || die "$1: $2: zero CPUs per node"
+	[ $((n * c)) -le 16 ] || die "$1: $2: at most 16 CPUs in all (CONFIG_NR_CPUS=16)"
+	[ "$m" -ge 256 ] || die "$1: $2: at least 256 MiB per node"
+	[ $((n * m + 512)) -le "$host_mb" ] ||
+		die "$1: $2 needs $((n * m)) MiB of guest memory; the host has $host_mb MiB available"
+	if [ -n "$threads" ] && [ "$threads" -gt $((4 * n * c)) ]; then
+		die "--threads $threads: more than 4 per CPU of the $2 guest"
+	fi
+}
+check_topology --topology "$topo"
+benches4=
+if [ "$topo4" != none ]; then
+	check_topology --topology4 "$topo4"
+	for b in numa01 numa02; do
+		in_list "$b" "$benches" && benches4="$benches4 $b"
+	done
+fi
+
+flavour_of() {
+	case $1 in
+	none|hard|inverse) echo "${BENCH_NONE_FLAVOUR:-none}" ;;
+	numa_balancing) echo "${BENCH_NUMA_BALANCING_FLAVOUR:-numa_balancing}" ;;
+	autonuma) echo "${BENCH_AUTONUMA_FLAVOUR:-autonuma}" ;;
+	esac
+}
+flavours=
+for p in $policies; do
+	f=$(flavour_of "$p")
+	check_flavour "$f"
+	in_list "$f" "$flavours" || flavours="$flavours $f"
+done
+
+if [ -z "$out" ]; then
+	if [ $short = 1 ]; then
+		out=$BUILD/bench-short
+	elif [ $default_matrix = 1 ]; then
+		out=$BENCH/results
+	else
+		out=$BUILD/bench-results
+	fi
+fi
+case $out in /*) ;; *) out=$(pwd)/$out ;; esac
+if [ "$out" = "$BENCH/results" ]; then
+	page=$BENCH/RESULTS.md prefix=results/
+else
+	page=$out/RESULTS.md prefix=
+fi
+
+# ---- kernels, programs, initramfs ----
+missing=
+for f in $flavours; do
+	[ -f "$(objdir "$f")/arch/x86/boot/bzImage" ] || missing="$missing $f"
+done
+if [ -n "$missing" ]; then
+	[ $build = 1 ] || die "no kernel for flavour(s)$missing: build with 'make kernel FLAVOUR=...' or pass --build (or see BENCH_*_FLAVOUR at the top of $0)"
+	# shellcheck disable=SC2086
+	"$HARNESS/prepare.sh" $missing
+fi
+msg "building the benchmark programs"
+make -s -C "$BENCH" OUT="$BUILD/guest-bin" >/dev/null
+for f in $flavours; do
+	O=$(objdir "$f")
+	if [ ! -f "$O/initramfs.cpio.gz" ] ||
+	   [ -n "$(find "$BUILD/guest-bin" -newer "$O/initramfs.cpio.gz" -type f)" ]; then
+		"$HARNESS/initramfs.sh" "$f" >/dev/null
+	fi
+done
+
+# ---- the runs ----
+rm -rf "$out"
+mkdir -p "$out/series" "$out/console"
+logs=$BUILD/bench-logs/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$logs"
+csv=$out/runs.csv
+echo "topo,flavour,policy,bench,repeat,status,wall_s,user_s,sys_s,setup_s,rate_mbs,procs_per_s,final_local_pct,t90_s,migrated,hint_faults,hint_faults_local,pte_updates,knuma_ms,autonuma_migrated,samples,enoent,efault,unknown_pct,variant,series" >"$csv"
+failed=0 autonuma_notyet=0
+
+# args BENCH: the program options of one run.
+args() {
+	case $1 in
+	numa01*|overcommit) a="--seconds $s_long" ;;
+	numa02*) a="--seconds $s_short" ;;
+	*) a= ;;
+	esac
+	case $1 in
+	numa01*|numa02*) [ -z "$threads" ] || a="$a --threads $threads" ;;
+	esac
+	echo "$a"
+}
+
+# boot TOPO NAME FLAVOUR REPEAT "POLICIES" "BENCHES": one guest, its runs.
+boot() {
+	t=$1 name=$2 f=$3 r=$4 pols=$5 bs=$6
+	IFS=x read -r n c m <<EOF
+$t
+EOF
+	script=$logs/$name-$f-r$r.sh
+	log=$logs/$name-$f-r$r.log
+	runs=0
+	{
+		cat "$BENCH/guest.sh"
+		for p in $pols; do
+			for b in $bs; do
+				echo "run $p $b $r $(args "$b")"
+				runs=$((runs + 1))
+			done
+		done
+		echo finish
+	} >"$script"
+	if [ "$f" = "$(flavour_of autonuma)" ] && [ $autonuma_notyet = 1 ] &&
+	   [ "$(echo $pols)" = autonuma ]; then
+		for b in $bs; do
+			echo "$name,$f,autonuma,$b,$r,notyet,,,,,,,,,,,,,,,,,,,," >>"$csv"
+		done
+		return 0
+	fi
+	secs=$((runs * (s_long + 45) + 180))
+	msg "$name guest ($t), $f kernel, repeat $r: $(echo $pols) x $(echo $bs | wc -w) benchmark(s)"
+	st=0
+	"$HARNESS/qemu.sh" --flavour "$f" --nodes "$n" --cpus-per-node "$c" \
+		--mem-per-node "$m" --script "$script" --timeout "$secs" \
+		--append "kunit.enable=0 quiet" --log "$log" || st=$?
+	[ $st = 0 ] || { failed=1; msg "guest exit status $st, see $log"; }
+	grep -a '^BENCH-' "$log" >"$out/console/$name-$f-r$r.txt" || true
+	awk -v topo="$name" -v flavour="$f" -v dir="$out/series" \
+		-f "$BENCH/parse.awk" "$log" >>"$csv"
+	if grep -q '^BENCH-NOTYET policy=autonuma' "$log"; then
+		autonuma_notyet=1
+	fi
+}
+
+# rotate N LIST: LIST rotated left by N (benchmark order changes per repeat).
+rotate() {
+	k=$1
+	shift
+	set -- $*
+	i=0
+	while [ $i -lt $((k % $#)) ]; do
+		x=$1
+		shift
+		set -- "$@" "$x"
+		i=$((i + 1))
+	done
+	echo "$*"
+}
+
+main_name=$(echo "$topo" | cut -dx -f1)n
+r=1
+while [ "$r" -le "$repeat" ]; do
+	for f in $flavours; do
+		pols=
+		for p in $policies; do
+			[ "$(flavour_of "$p")" = "$f" ] && pols="$pols $p"
+		done
+		boot "$topo" "$main_name" "$f" "$r" "$pols" "$(rotate $((r - 1)) $benches)"
+	done
+	r=$((r + 1))
+done
+if [ -n "$benches4" ]; then
+	name4=$(echo "$topo4" | cut -dx -f1)n
+	[ "$name4" != "$main_name" ] || name4=${name4}b
+	for f in $flavours; do
+		pols=
+		for p in $policies; do
+			[ "$(flavour_of "$p")" = "$f" ] && pols="$pols $p"
+		done
+		boot "$topo4" "$name4" "$f" 1 "$pols" "$benches4"
+	done
+fi
+
+# ---- checks and the page ----
+# Every run must have worked; on the main guest hard bind must be >= 90 %
+# local and inverse bind <= 10 %: the two ends whose answer is known.
+sanity=$(awk -F, -v topo="$main_name" '
+	NR == 1 { next }
+	$6 != "ok" && $6 != "notyet" && $6 != "nosamples" {
+		bad = bad " " $4 "/" $3 "/r" $5 "=" $6; next }
+	$1 != topo || $13 == "" || $13 == "na" || $13 < 0 { next }
+	$3 == "hard" { n++; if ($13 < 90) bad = bad " " $4 "/hard/r" $5 "=" $13 "%" }
+	$3 == "inverse" { n++; if ($13 > 10) bad = bad " " $4 "/inverse/r" $5 "=" $13 "%" }
+	END {
+		if (bad != "")
+			print "FAILED:" bad
+		else
+			print "passed (" n + 0 " hard/inverse runs; every run completed)"
+	}' "$csv")
+case $sanity in FAILED*) failed=1 ;; esac
+
+dur=$(($(date +%s) - start))
+host_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+fl=
+for p in $policies; do
+	fl="$fl${fl:+, }$p → $(flavour_of "$p")"
+done
+guests="$topo (nodes x CPUs x MiB)"
+[ -z "$benches4" ] || guests="$guests; $topo4 for$benches4"
+{
+	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "command=$cmdline"
+	echo "base_version=$(base_version 2>/dev/null || echo unknown)"
+	echo "debian_version=$(debian_version)"
+	echo "guests=$guests"
+	echo "host_cpus=$(nproc)"
+	echo "host_model=$host_model"
+	echo "flavours=$fl"
+	echo "lengths=numa01 and overcommit ${s_long} s, numa02 ${s_short} s; forkstorm and memhog fixed work"
+	if [ -n "$benches4" ]; then
+		echo "repeats=$repeat per (benchmark, policy) on the $topo guest; once on the $topo4 guest"
+	else
+		echo "repeats=$repeat per (benchmark, policy) on the $topo guest"
+	fi
+	echo "duration=$((dur / 60)) min $((dur % 60)) s (the whole run.sh, boots included)"
+	echo "sanity=$sanity"
+} >"$out/meta.txt"
+"$BENCH/report.sh" "$out" "$page" "$prefix" >/dev/null
+msg "results: $page ($csv); $((dur / 60)) min $((dur % 60)) s"
+msg "sanity: $sanity"
+exit $failed
