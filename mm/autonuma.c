@@ -330,6 +330,9 @@ static unsigned long autonuma_queue_limit(void)
 	return max(2UL * READ_ONCE(pages_to_migrate), (unsigned long)HPAGE_PMD_NR);
 }
 
+/* Pages queued, for knuma_scand's pacing (see autonuma_pass_sleep()). */
+static DEFINE_PER_CPU(unsigned long, autonuma_pages_queued);
+
 /*
  * Isolate @page and queue it for @dst.  Called with the page table lock
  * held, which keeps the page mapped.  Returns true when queued.
@@ -357,6 +360,7 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 	spin_unlock(&q->lock);
 
 	count_vm_events(AUTONUMA_PAGES_QUEUED, nr);
+	this_cpu_add(autonuma_pages_queued, nr);
 	trace_autonuma_queue_page(page_to_pfn(page), src, dst, nr);
 	if (was_empty)
 		wake_up_interruptible(&q->wait);
@@ -856,15 +860,48 @@ static bool autonuma_migration_backlogged(void)
 	return false;
 }
 
+/*
+ * The pause after a pass over all mms adapts: while passes keep queueing
+ * pages, placement is still moving and the next pass starts after only
+ * scan_sleep_millisecs; once a pass queues nothing, the pause doubles per
+ * pass up to scan_sleep_pass_millisecs.  So a new or changed workload
+ * converges within a few passes, and settled memory costs the slow rate.
+ */
+static unsigned int autonuma_pass_sleep(void)
+{
+	static unsigned long last_queued;
+	static unsigned int sleep_ms;
+	unsigned long queued = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		queued += per_cpu(autonuma_pages_queued, cpu);
+
+	if (queued != last_queued)
+		sleep_ms = READ_ONCE(scan_sleep_millisecs);
+	else
+		sleep_ms = clamp(sleep_ms * 2, READ_ONCE(scan_sleep_millisecs),
+				 READ_ONCE(scan_sleep_pass_millisecs));
+	last_queued = queued;
+	return sleep_ms;
+}
+
 static bool knuma_scand_should_wake(void)
 {
 	return kthread_should_stop() || READ_ONCE(knuma_scand_kick);
 }
 
+/*
+ * Not niced: at nice 19 (khugepaged's choice) knuma_scand starved on a
+ * machine whose CPUs were all busy, which is when placement matters most
+ * (measured: not one pass in 12 s of numa02 on a 2-node guest).  Its cost
+ * is bounded by its knobs instead: pages_to_scan per scan_sleep_millisecs,
+ * and a pause between passes that grows to scan_sleep_pass_millisecs once
+ * placement has settled.
+ */
 static int knuma_scand(void *none)
 {
 	set_freezable();
-	set_user_nice(current, MAX_NICE);
 
 	while (!kthread_should_stop()) {
 		unsigned int msecs;
@@ -878,7 +915,7 @@ static int knuma_scand(void *none)
 		if (autonuma_migration_backlogged())
 			msecs = READ_ONCE(scan_sleep_millisecs);
 		else if (autonuma_scan_batch())
-			msecs = READ_ONCE(scan_sleep_pass_millisecs);
+			msecs = autonuma_pass_sleep();
 		else
 			msecs = READ_ONCE(scan_sleep_millisecs);
 		wait_event_freezable_timeout(knuma_scand_wait,
