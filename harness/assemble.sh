@@ -53,7 +53,12 @@ for p in $patches; do
 	done
 	if ! out=$(patch -d "$STAGE" -p1 -F0 -N --dry-run --no-backup-if-mismatch <"$pf" 2>&1); then
 		msg "error: patches/$p does not apply (no fuzz allowed):"
-		echo "$out" | sed -n 's/^checking file /  file /p; s/^\(Hunk #.*\)/    \1/p; s/^\(.*FAILED.*\)/  \1/p' >&2
+		echo "$out" | awk -v p="patches/$p" '
+			/^checking file / { file = $3 }
+			/^Hunk #[0-9]+ FAILED/ { print "  " p ": " file ": " $0; n++ }
+			/can.t find file|No file to patch|Reversed/ { print "  " p ": " $0; n++ }
+			END { if (!n) print "  " p ": patch output follows" }' >&2
+		echo "$out" | grep -qE '^Hunk #[0-9]+ FAILED' || echo "$out" >&2
 		exit 1
 	fi
 	patch -d "$STAGE" -p1 -F0 -N -s --no-backup-if-mismatch <"$pf" >/dev/null ||

@@ -174,7 +174,7 @@ struct autonuma_page_ext {
 	u16 tag;		/* identity of the page this is about */
 };
 
-/* A page that bounced b times needs 2^b - 1 more faults to move again. */
+/* A page that bounced b times needs 4^b - 1 more faults to move again. */
 #define AUTONUMA_MAX_BOUNCES	4
 
 static bool need_autonuma_page_ext(void)
@@ -255,7 +255,7 @@ static enum autonuma_filter autonuma_filter(int last_nid, int this_nid,
 
 static unsigned int autonuma_holdoff(unsigned int bounces)
 {
-	return (1U << bounces) - 1;
+	return (1U << (2 * bounces)) - 1;
 }
 
 /**
@@ -451,6 +451,7 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 		break;
 	case AUTONUMA_FILTER_QUEUE:
 		if (autonuma_may_migrate(page, vma) &&
+		    autonuma_memory_may_follow(vma->vm_mm, this_nid) &&
 		    autonuma_queue_page(page, page_nid, this_nid, ape))
 			autonuma_dbg("queued pfn %lx (%d pages) %d -> %d for %s/%d\n",
 				     page_to_pfn(page), nr, page_nid, this_nid,

@@ -18,6 +18,9 @@ struct mm_struct;
  * @autonuma_node: node the scheduler selected for the task, -1 for none
  * @autonuma_stop_one_cpu: set while a move or exchange of the task runs
  *	through the stopper, so that only one is in flight at a time
+ * @move_refused: how many times in a row the balancer could not move the
+ *	task to its node (no idle CPU, no partner, affinity); after a few,
+ *	its memory follows it instead
  * @next_balance: jiffies before which the tick does not queue @work again
  * @work: the task_work that runs the balancer in the task's own context
  * @numa_fault_pass: scan pass of the task's mm that the counters belong to;
@@ -40,6 +43,7 @@ struct mm_struct;
 struct sched_autonuma {
 	int autonuma_node;
 	bool autonuma_stop_one_cpu;
+	u8 move_refused;
 	unsigned long next_balance;
 	struct callback_head work;
 	unsigned long numa_fault_pass;

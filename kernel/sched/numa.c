@@ -38,6 +38,8 @@ do {									\
 #define AUTONUMA_BALANCE_MS	500
 /* Own faults a task needs before they, not its mm's, choose its node. */
 #define AUTONUMA_MIN_TASK_FAULTS	128
+/* Refused moves in a row after which memory follows the task instead. */
+#define AUTONUMA_REFUSED_BEFORE_FOLLOW	3
 /* Per-mille lead a node needs over the selected one to replace it. */
 #define AUTONUMA_NODE_MARGIN	100
 
@@ -348,6 +350,39 @@ static struct task_struct *autonuma_find_partner(struct task_struct *p,
 	return best;
 }
 
+/**
+ * autonuma_memory_may_follow - may a page move to the current task's node?
+ * @mm: the mm of the faulting vma
+ * @this_nid: the node the current task runs on
+ *
+ * Moving a task is cheaper than moving its memory.  When the task's own
+ * statistics say it belongs on another node, and the balancer has not
+ * found that it cannot go there (no idle CPU, no partner, affinity), its
+ * memory does not follow it here: the balancer is asked to run at the next
+ * tick instead.  Once moves were refused a few times in a row (a CPU of the
+ * node may be busy only for a moment), memory follows the task.
+ *
+ * Return: true when the page may be queued for @this_nid.
+ */
+bool autonuma_memory_may_follow(struct mm_struct *mm, int this_nid)
+{
+	struct sched_autonuma *sa = current->sched_autonuma;
+	const unsigned long *fault;
+	unsigned long tot;
+	int nid;
+
+	if (!sa || current->mm != mm ||
+	    READ_ONCE(sa->move_refused) >= AUTONUMA_REFUSED_BEFORE_FOLLOW)
+		return true;
+	fault = sa_weights(sa, &tot);
+	nid = autonuma_select_node(fault, tot, nr_node_ids,
+				   READ_ONCE(sa->autonuma_node));
+	if (nid == NUMA_NO_NODE || nid == this_nid)
+		return true;
+	WRITE_ONCE(sa->next_balance, jiffies);
+	return false;
+}
+
 /* Choose the node of @p and move it there if it runs elsewhere. */
 static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 {
@@ -371,14 +406,21 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 	}
 
 	src_cpu = task_cpu(p);
-	if (nid == NUMA_NO_NODE || cpu_to_node(src_cpu) == nid ||
-	    !cpumask_intersects(cpumask_of_node(nid), p->cpus_ptr))
+	if (nid == NUMA_NO_NODE || cpu_to_node(src_cpu) == nid) {
+		WRITE_ONCE(sa->move_refused, 0);
 		return;
+	}
+	if (!cpumask_intersects(cpumask_of_node(nid), p->cpus_ptr)) {
+		/* affinity wins: let the memory come to the task instead */
+		WRITE_ONCE(sa->move_refused, AUTONUMA_REFUSED_BEFORE_FOLLOW);
+		return;
+	}
 
 	/* other balancers leave us alone while we move */
 	WRITE_ONCE(sa->autonuma_stop_one_cpu, true);
 	cpu = autonuma_idle_cpu(p, nid);
 	if (cpu >= 0) {
+		WRITE_ONCE(sa->move_refused, 0);
 		if (!migrate_task_to(p, cpu)) {
 			count_vm_event(AUTONUMA_TASK_MOVES);
 			trace_autonuma_sched_decision(p->pid, "move",
@@ -391,6 +433,8 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 	}
 
 	q = autonuma_find_partner(p, src_cpu, nid, &q_cpu);
+	WRITE_ONCE(sa->move_refused, q ? 0 :
+		   min(sa->move_refused + 1, AUTONUMA_REFUSED_BEFORE_FOLLOW));
 	if (!q) {
 		count_vm_event(AUTONUMA_TASK_MOVES_REFUSED);
 		goto out;

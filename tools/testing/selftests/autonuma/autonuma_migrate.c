@@ -243,30 +243,15 @@ static const char * const vm_names[NR_VM] = {
 	[VM_THP_MIG_SUCCESS] = "thp_migration_success",
 };
 
-struct vmsnap {
-	unsigned long long val[NR_VM];
-	int have[NR_VM];
-};
-
-static void vm_snap(struct vmsnap *s)
+static void vm_snap(struct an_snap *s)
 {
-	int i;
-
-	for (i = 0; i < NR_VM; i++)
-		s->have[i] = !an_vmstat(vm_names[i], &s->val[i]);
+	an_snap_take(s, vm_names, NR_VM);
 }
 
-/* Growth of counter @i from @a to @b, 0 when it cannot be read. */
-static unsigned long long vm_delta(const struct vmsnap *a,
-				   const struct vmsnap *b, int i)
-{
-	if (!a->have[i] || !b->have[i] || b->val[i] < a->val[i])
-		return 0;
-	return b->val[i] - a->val[i];
-}
+#define vm_delta an_snap_delta
 
-static void vm_print_delta(const char *what, const struct vmsnap *a,
-			   const struct vmsnap *b)
+static void vm_print_delta(const char *what, const struct an_snap *a,
+			   const struct an_snap *b)
 {
 	char line[1024];
 	int i, len = 0;
@@ -391,7 +376,7 @@ static void test_follow(void)
 		.node = DST_NODE,
 		.target = FOLLOW_SHARE,
 	};
-	struct vmsnap before, after;
+	struct an_snap before, after;
 	struct an_wait w;
 	bool ok = false;
 	char str[256];
@@ -732,7 +717,7 @@ out:
 static bool policy_stays(char *buf, size_t len, int bind_node,
 			 const char *what)
 {
-	struct vmsnap before, after;
+	struct an_snap before, after;
 	struct an_placement pl;
 	struct toucher t;
 	struct an_wait w;
@@ -888,7 +873,7 @@ static void test_shared(void)
 {
 	unsigned long long migrated, faults, pages = SHARED_LEN / page_size;
 	struct turn_thread th[2];
-	struct vmsnap before, after;
+	struct an_snap before, after;
 	struct turns tt = { 0 };
 	struct an_placement pl;
 	int i, ret, nr_started = 0;
@@ -1008,7 +993,7 @@ struct quiet_snap {
 	unsigned long long scanned;
 	unsigned long long full_scans;
 	unsigned long long migrated;	/* knuma_migrated/pages_migrated */
-	struct vmsnap vm;
+	struct an_snap vm;
 	struct an_placement pl;
 	int err;
 };
@@ -1197,7 +1182,7 @@ static void test_thp(void)
 	unsigned long kb_before = 0, kb_after = 0;
 	unsigned long long whole, split, success;
 	bool ok = false, stopped = true;
-	struct vmsnap before, after;
+	struct an_snap before, after;
 	char why[256], str[256];
 	struct toucher t;
 	struct an_wait w;

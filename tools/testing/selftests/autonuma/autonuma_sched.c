@@ -346,34 +346,15 @@ static const char * const c_names[NR_C] = {
 	[C_NS] = "scheduler/balance_ns",
 };
 
-struct csnap {
-	unsigned long long val[NR_C];
-	int have[NR_C];
-};
-
-static void c_snap(struct csnap *s)
+static void c_snap(struct an_snap *s)
 {
-	int i;
-
-	for (i = 0; i < NR_C; i++) {
-		if (strchr(c_names[i], '/'))
-			s->have[i] = !an_get_knob(c_names[i], &s->val[i]);
-		else
-			s->have[i] = !an_vmstat(c_names[i], &s->val[i]);
-	}
+	an_snap_take(s, c_names, NR_C);
 }
 
-/* Growth of counter @i from @a to @b, 0 when it cannot be read. */
-static unsigned long long c_delta(const struct csnap *a,
-				  const struct csnap *b, int i)
-{
-	if (!a->have[i] || !b->have[i] || b->val[i] < a->val[i])
-		return 0;
-	return b->val[i] - a->val[i];
-}
+#define c_delta an_snap_delta
 
-static void c_print(const char *what, const struct csnap *a,
-		    const struct csnap *b)
+static void c_print(const char *what, const struct an_snap *a,
+		    const struct an_snap *b)
 {
 	unsigned long long calls = c_delta(a, b, C_CALLS);
 	char line[1024];
@@ -607,7 +588,7 @@ static void test_follow(void)
 	struct streamer st[FOLLOW_THREADS];
 	struct on_node cond = { st, nr, NODE_B };
 	bool ok = false, stopped = true;
-	struct csnap before, after;
+	struct an_snap before, after;
 	struct stable_wait w;
 	int i, started = 0, ret;
 	char str[512];
@@ -795,7 +776,7 @@ static void test_numa01(void)
 	int nr = min_int(NUMA01_THREADS, cpn), i, j, ret, node, cpu;
 	struct numa01_proc *procs;
 	pid_t pid;
-	struct csnap before, after;
+	struct an_snap before, after;
 	struct stable_wait w;
 	bool ok = false;
 
@@ -881,7 +862,7 @@ out:
 static void test_affinity(void)
 {
 	bool ok = false, stopped = true, wanted_b = false;
-	struct csnap before, after;
+	struct an_snap before, after;
 	unsigned long long t0, last = 0;
 	unsigned long reports, strays;
 	struct streamer s;
@@ -991,7 +972,7 @@ static void test_no_idle(void)
 	unsigned long long total, idle;
 	bool ok = false, stopped = true;
 	int per_node[AN_MAX_NODES] = { 0 };
-	struct csnap before, after;
+	struct an_snap before, after;
 	struct streamer *st;
 	char line[1024] = "";
 	double busy;
@@ -1122,7 +1103,7 @@ static void test_disable(void)
 	int nr = min_int(FOLLOW_THREADS, CPU_COUNT(&node_cpus[NODE_B]));
 	bool ok = false, resumed = false, stopped = true, tried = false;
 	struct streamer st[FOLLOW_THREADS];
-	struct csnap a, b;
+	struct an_snap a, b;
 	int i, started = 0, ret;
 	unsigned int j;
 	char *buf;

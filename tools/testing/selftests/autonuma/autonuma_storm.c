@@ -840,24 +840,12 @@ static const char * const c_names[NR_C] = {
 	[C_THP_SPLIT] = "autonuma_thp_split",
 };
 
-struct csnap {
-	unsigned long long val[NR_C];
-	int have[NR_C];
-};
-
-static void c_snap(struct csnap *s)
+static void c_snap(struct an_snap *s)
 {
-	int i;
-
-	for (i = 0; i < NR_C; i++) {
-		if (i <= C_FULL_SCANS)
-			s->have[i] = !an_get_knob(c_names[i], &s->val[i]);
-		else
-			s->have[i] = !an_vmstat(c_names[i], &s->val[i]);
-	}
+	an_snap_take(s, c_names, NR_C);
 }
 
-static bool check_counters(const struct csnap *a, const struct csnap *b)
+static bool check_counters(const struct an_snap *a, const struct an_snap *b)
 {
 	/*
 	 * Migrations are only reported: with enabled flipping every
@@ -898,7 +886,7 @@ int main(int argc, char **argv)
 {
 	const int nr = NR_FORKERS + 1;
 	unsigned long long start, t0;
-	struct csnap before, after;
+	struct an_snap before, after;
 	const char *failed = "";
 	unsigned long toggles;
 	bool workers_ok, data_ok;

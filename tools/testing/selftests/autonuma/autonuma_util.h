@@ -726,6 +726,39 @@ static inline int an_vmstat(const char *name, unsigned long long *val)
 }
 
 /*
+ * A snapshot of counters by name: a name with a '/' is a file under
+ * /sys/kernel/mm/autonuma/, any other a line of /proc/vmstat.
+ */
+#define AN_SNAP_MAX	16
+
+struct an_snap {
+	unsigned long long val[AN_SNAP_MAX];
+	int have[AN_SNAP_MAX];
+};
+
+static inline void an_snap_take(struct an_snap *s, const char * const *names,
+				int n)
+{
+	int i;
+
+	for (i = 0; i < n && i < AN_SNAP_MAX; i++) {
+		if (strchr(names[i], '/'))
+			s->have[i] = !an_get_knob(names[i], &s->val[i]);
+		else
+			s->have[i] = !an_vmstat(names[i], &s->val[i]);
+	}
+}
+
+/* Growth of counter @i from @a to @b, 0 when it cannot be read. */
+static inline unsigned long long an_snap_delta(const struct an_snap *a,
+					       const struct an_snap *b, int i)
+{
+	if (!a->have[i] || !b->have[i] || b->val[i] < a->val[i])
+		return 0;
+	return b->val[i] - a->val[i];
+}
+
+/*
  * Parse a list such as "0-3,8\n" into the bitmap @bits of @nbits bits.
  * Returns the number of bits set or -EINVAL.
  */
