@@ -893,16 +893,15 @@ static bool knuma_scand_should_wake(void)
 }
 
 /*
- * Not niced: at nice 19 (khugepaged's choice) knuma_scand starved on a
- * machine whose CPUs were all busy, which is when placement matters most
- * (measured: not one pass in 12 s of numa02 on a 2-node guest).  Its cost
- * is bounded by its knobs instead: pages_to_scan per scan_sleep_millisecs,
- * and a pause between passes that grows to scan_sleep_pass_millisecs once
- * placement has settled.
+ * Nice 19, like khugepaged: at nice 0 its load made CFS move the threads
+ * of a fully busy machine between nodes, undoing the scheduler side's
+ * placement.  The price: when every CPU is busy it scans slowly, and
+ * placement converges slowly (see Documentation/mm/autonuma.rst).
  */
 static int knuma_scand(void *none)
 {
 	set_freezable();
+	set_user_nice(current, MAX_NICE);
 
 	while (!kthread_should_stop()) {
 		unsigned int msecs;
