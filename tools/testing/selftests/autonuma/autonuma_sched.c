@@ -1409,21 +1409,6 @@ run:
 
 /* ---- main ---- */
 
-/* Every knob this program writes, restored at exit. */
-static const char * const saved_knobs[] = {
-	"debug",
-	"knuma_scand/scan_sleep_millisecs",
-	"knuma_scand/scan_sleep_pass_millisecs",
-	"knuma_scand/pages_to_scan",
-	"knuma_scand/pmd",
-	"knuma_scand/working_set",
-	"knuma_migrated/sleep_millisecs",
-	"knuma_migrated/pages_to_migrate",
-	"scheduler/load_balance_strict",
-	"scheduler/clone_reset",
-	"scheduler/fork_reset",
-};
-
 /*
  * Nodes NODE_A and NODE_B online, with memory and with CPUs this program
  * may use; fills in all_cpus, node_cpus[] and cpu_node[].
@@ -1490,7 +1475,7 @@ int main(void)
 		ksft_exit_skip("%s\n", why);
 	page_size = sysconf(_SC_PAGESIZE);
 
-	ret = an_save_knobs(saved_knobs, ARRAY_SIZE(saved_knobs));
+	ret = an_save_all_knobs();
 	if (ret)
 		ksft_exit_fail_msg("cannot save the knobs: %s\n",
 				   strerror(-ret));

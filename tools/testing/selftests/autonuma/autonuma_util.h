@@ -115,16 +115,19 @@ static inline int an_write_str(const char *path, const char *str)
 }
 
 /*
- * Count the nodes in a node list such as "0", "0-1" or "0,2-3\n".
- * Returns the number of nodes or -EINVAL if @list is malformed.
+ * Parse a list such as "0-3,8\n" into the bitmap @bits of @nbits bits.
+ * Returns the number of bits set or -EINVAL.
  */
-static inline int an_parse_node_list(const char *list)
+static inline int an_parse_list_bits(const char *list, unsigned long *bits,
+				     unsigned int nbits)
 {
-	unsigned long first, last;
+	const unsigned int bpl = 8 * sizeof(long);
+	unsigned long first, last, i;
 	const char *p = list;
 	char *end;
 	int nr = 0;
 
+	memset(bits, 0, (nbits + bpl - 1) / bpl * sizeof(long));
 	while (*p && *p != '\n') {
 		errno = 0;
 		first = strtoul(p, &end, 10);
@@ -139,13 +142,29 @@ static inline int an_parse_node_list(const char *list)
 				return -EINVAL;
 			p = end;
 		}
-		nr += last - first + 1;
+		if (last >= nbits)
+			return -EINVAL;
+		for (i = first; i <= last; i++) {
+			bits[i / bpl] |= 1UL << (i % bpl);
+			nr++;
+		}
 		if (*p == ',')
 			p++;
 		else if (*p && *p != '\n')
 			return -EINVAL;
 	}
 	return nr;
+}
+
+/*
+ * Count the nodes in a node list such as "0", "0-1" or "0,2-3\n".
+ * Returns the number of nodes or -EINVAL if @list is malformed.
+ */
+static inline int an_parse_node_list(const char *list)
+{
+	unsigned long bits[1024 / (8 * sizeof(long))];	/* MAX_NUMNODES */
+
+	return an_parse_list_bits(list, bits, 1024);
 }
 
 /*
@@ -504,7 +523,7 @@ static inline int an_save_knobs(const char * const *names, int nr)
 	return 0;
 }
 
-/* an_save_knobs() of every writable knob of the memory side. */
+/* an_save_knobs() of every writable knob but "enabled" (always saved). */
 static inline int an_save_all_knobs(void)
 {
 	static const char * const names[] = {
@@ -516,6 +535,9 @@ static inline int an_save_all_knobs(void)
 		"knuma_scand/working_set",
 		"knuma_migrated/sleep_millisecs",
 		"knuma_migrated/pages_to_migrate",
+		"scheduler/load_balance_strict",
+		"scheduler/clone_reset",
+		"scheduler/fork_reset",
 	};
 
 	return an_save_knobs(names, ARRAY_SIZE(names));
@@ -756,48 +778,6 @@ static inline unsigned long long an_snap_delta(const struct an_snap *a,
 	if (!a->have[i] || !b->have[i] || b->val[i] < a->val[i])
 		return 0;
 	return b->val[i] - a->val[i];
-}
-
-/*
- * Parse a list such as "0-3,8\n" into the bitmap @bits of @nbits bits.
- * Returns the number of bits set or -EINVAL.
- */
-static inline int an_parse_list_bits(const char *list, unsigned long *bits,
-				     unsigned int nbits)
-{
-	const unsigned int bpl = 8 * sizeof(long);
-	unsigned long first, last, i;
-	const char *p = list;
-	char *end;
-	int nr = 0;
-
-	memset(bits, 0, (nbits + bpl - 1) / bpl * sizeof(long));
-	while (*p && *p != '\n') {
-		errno = 0;
-		first = strtoul(p, &end, 10);
-		if (errno || end == p)
-			return -EINVAL;
-		last = first;
-		p = end;
-		if (*p == '-') {
-			p++;
-			last = strtoul(p, &end, 10);
-			if (errno || end == p || last < first)
-				return -EINVAL;
-			p = end;
-		}
-		if (last >= nbits)
-			return -EINVAL;
-		for (i = first; i <= last; i++) {
-			bits[i / bpl] |= 1UL << (i % bpl);
-			nr++;
-		}
-		if (*p == ',')
-			p++;
-		else if (*p && *p != '\n')
-			return -EINVAL;
-	}
-	return nr;
 }
 
 static inline bool an_test_bit(const unsigned long *bits, unsigned int i)
