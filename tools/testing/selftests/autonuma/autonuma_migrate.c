@@ -596,19 +596,12 @@ static void test_proc_thread(void)
 	struct kv kv[MAX_KV];
 	char pid[32], buf[4096], key[32];
 	const struct kv *e;
-	struct an_wait w;
 	bool ok = false;
 
 	if (!follow_thread_alive) {
 		ksft_test_result_skip("proc: no thread left by the follow test\n");
 		return;
 	}
-	/*
-	 * test_follow() stops as soon as the memory is in place; the faults
-	 * the thread took while it was remote halve with each pass of its
-	 * mm.  Let two more passes go by before judging the statistics.
-	 */
-	an_wait_full_scans(2, 10000, NULL, NULL, &w);
 	snprintf(pid, sizeof(pid), "%d", follow_thread.tid);
 	ret = read_proc_autonuma(pid, buf, sizeof(buf));
 	if (ret < 0) {
