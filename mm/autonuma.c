@@ -1589,6 +1589,7 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 		      struct pid *pid, struct task_struct *task)
 {
 	struct sched_autonuma *sa = task->sched_autonuma;
+	unsigned long behind, shift, tot;
 	struct mm_struct *mm;
 	int nid;
 
@@ -1601,12 +1602,21 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 	if (!sa || !mm || !mm->mm_autonuma)
 		goto out;
 
+	/*
+	 * The task ages its counters lazily, at its next fault: show them
+	 * aged to its mm's current pass, as the scheduler will see them.
+	 */
+	behind = READ_ONCE(mm->mm_autonuma->numa_fault_pass) -
+		 READ_ONCE(sa->numa_fault_pass);
+	shift = min_t(unsigned long, behind, BITS_PER_LONG - 1);
+	tot = 0;
+	for (nid = 0; nid < nr_node_ids; nid++)
+		tot += READ_ONCE(sa->numa_fault[nid]) >> shift;
 	seq_printf(m, "fault_pass %lu\n", READ_ONCE(sa->numa_fault_pass));
-	seq_printf(m, "fault_tot %lu\n", READ_ONCE(sa->numa_fault_tot));
+	seq_printf(m, "fault_tot %lu\n", tot);
 	for (nid = 0; nid < nr_node_ids; nid++)
 		seq_put_permille(m, "task_node", nid,
-				 READ_ONCE(sa->numa_fault[nid]),
-				 READ_ONCE(sa->numa_fault_tot));
+				 READ_ONCE(sa->numa_fault[nid]) >> shift, tot);
 	seq_printf(m, "mm_pass %lu\n",
 		   READ_ONCE(mm->mm_autonuma->numa_fault_pass));
 	seq_printf(m, "mm_tot %lu\n",
