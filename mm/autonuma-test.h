@@ -212,6 +212,44 @@ static void autonuma_test_decay_phase_change(struct kunit *test)
 	KUNIT_EXPECT_GT(test, f[1], f[0]);
 }
 
+static void autonuma_test_next_pause(struct kunit *test)
+{
+	/* a pass that queued pages: the short pause, remote faults or not */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(6400, true, false, 100, 10000),
+			100U);
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(6400, true, true, 100, 10000),
+			100U);
+	/* a first pass (pause 0) that queued nothing: still the short one */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(0, false, false, 100, 10000),
+			100U);
+	/* quiet passes make it four times longer ... */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(100, false, false, 100, 10000),
+			400U);
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(1600, false, false, 100, 10000),
+			6400U);
+	/* ... up to the pass pause */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(6400, false, false, 100, 10000),
+			10000U);
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(10000, false, false, 100,
+						  10000), 10000U);
+	/* remote faults but nothing queued: the pause stays */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(100, false, true, 100, 10000),
+			100U);
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(800, false, true, 100, 10000),
+			800U);
+	/* a lowered knob takes effect at the next pass */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(10000, false, false, 100,
+						  1000), 1000U);
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(10000, false, true, 100, 1000),
+			1000U);
+	/* a pass pause below the batch pause: the batch pause wins */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(100, false, false, 100, 0),
+			100U);
+	/* the largest knob values do not overflow */
+	KUNIT_EXPECT_EQ(test, autonuma_next_pause(3600000, false, false, 1,
+						  3600000), 3600000U);
+}
+
 static void autonuma_test_rr_next(struct kunit *test)
 {
 	unsigned long nr[4] = { 5, 0, 7, 0 };
@@ -251,6 +289,7 @@ static struct kunit_case autonuma_test_cases[] = {
 	KUNIT_CASE(autonuma_test_decay),
 	KUNIT_CASE(autonuma_test_decay_phase_change),
 	KUNIT_CASE(autonuma_test_rr_next),
+	KUNIT_CASE(autonuma_test_next_pause),
 	{}
 };
 

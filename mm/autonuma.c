@@ -90,17 +90,37 @@ static unsigned int scan_sleep_pass_millisecs = 10000;
 static unsigned int pages_to_scan = SZ_128M >> PAGE_SHIFT;
 static unsigned int scan_pmd = 1;
 static unsigned int scan_working_set = 1;
+static unsigned int scan_task = 1;
 static unsigned int migrate_sleep_millisecs = 100;
 static unsigned int pages_to_migrate = SZ_128M >> PAGE_SHIFT;
 
-/* Counters, written by their one thread and read by sysfs. */
-static unsigned long pages_scanned;
-static unsigned long full_scans;
+/* Counters, read by sysfs. */
+static atomic_long_t pages_scanned = ATOMIC_LONG_INIT(0);
+static atomic_long_t task_pages_scanned = ATOMIC_LONG_INIT(0);
+static unsigned long full_scans;	/* knuma_scand's own */
 static atomic_long_t pages_migrated = ATOMIC_LONG_INIT(0);
 static atomic_long_t pages_failed = ATOMIC_LONG_INIT(0);
 
 #define AUTONUMA_MAX_MILLISECS	3600000U
 #define AUTONUMA_MAX_PAGES	BIT(24)
+
+/*
+ * A new mm's tasks wait this long before they scan it themselves (see
+ * autonuma_task_scan()), so that short-lived processes never pay for it.
+ */
+#define AUTONUMA_TASK_SCAN_DELAY_MS	1000
+
+/*
+ * Passes in a row that saw remote faults but queued nothing after which
+ * the pause after a pass grows again (see autonuma_publish_mm()).
+ */
+#define AUTONUMA_REMOTE_PASSES		4
+
+/*
+ * A pass "moved" an mm's placement when it queued more than 1/256 of its
+ * working set for migration; fewer pages do not keep its pause short.
+ */
+#define AUTONUMA_QUEUED_SHARE		256
 
 /*
  * Serialises every change of the run-time state: the enabled static key,
@@ -256,6 +276,36 @@ static enum autonuma_filter autonuma_filter(int last_nid, int this_nid,
 static unsigned int autonuma_holdoff(unsigned int bounces)
 {
 	return (1U << (2 * bounces)) - 1;
+}
+
+/**
+ * autonuma_next_pause - the pause after a scan pass
+ * @pause: the pause after the pass before, in milliseconds
+ * @queued: whether the pass queued pages for migration
+ * @remote: whether the pass saw hinting faults on remote memory
+ * @lo: scan_sleep_millisecs
+ * @hi: scan_sleep_pass_millisecs
+ *
+ * While passes keep queueing pages, placement is still moving and the next
+ * pass follows after only @lo.  A pass that queued nothing but saw remote
+ * faults keeps the pause: the filter, or the scheduler side, may still be
+ * about to act on them.  Once a pass sees neither, the pause grows
+ * fourfold per pass up to @hi (from 100 ms to 10 s in four passes).  So a
+ * new or changed workload converges within a few passes, and settled
+ * memory soon costs the slow rate.
+ *
+ * Return: the pause before the next pass, in milliseconds.
+ */
+static unsigned int autonuma_next_pause(unsigned int pause, bool queued,
+					bool remote, unsigned int lo,
+					unsigned int hi)
+{
+	hi = max(lo, hi);
+	if (queued)
+		return lo;
+	if (remote)
+		return clamp(pause, lo, hi);
+	return clamp(pause * 4, lo, hi);
 }
 
 /**
@@ -452,10 +502,13 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 	case AUTONUMA_FILTER_QUEUE:
 		if (autonuma_may_migrate(page, vma) &&
 		    autonuma_memory_may_follow(vma->vm_mm, this_nid) &&
-		    autonuma_queue_page(page, page_nid, this_nid, ape))
+		    autonuma_queue_page(page, page_nid, this_nid, ape)) {
+			if (vma->vm_mm->mm_autonuma)
+				atomic_long_add(nr, &vma->vm_mm->mm_autonuma->pages_queued);
 			autonuma_dbg("queued pfn %lx (%d pages) %d -> %d for %s/%d\n",
 				     page_to_pfn(page), nr, page_nid, this_nid,
 				     current->comm, current->pid);
+		}
 		break;
 	case AUTONUMA_FILTER_NONE:
 		break;
@@ -519,6 +572,8 @@ void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
 	int this_nid = numa_node_id();
 
 	lockdep_assert_held(vmf->ptl);
+	if (page_nid != this_nid && vmf->vma->vm_mm->mm_autonuma)
+		atomic_long_inc(&vmf->vma->vm_mm->mm_autonuma->faults_remote);
 	autonuma_fault_page(vmf->vma, page, page_nid, this_nid, nr);
 	if (nr == 1 && READ_ONCE(scan_pmd))
 		autonuma_fault_pte_range(vmf, this_nid);
@@ -562,6 +617,8 @@ int __mm_autonuma_alloc(struct mm_struct *mm)
 		return -ENOMEM;
 	mma->mm = mm;
 	mma->numa_fault_tmp = mma->numa_fault + nr_node_ids;
+	mma->pass_pause_ms = READ_ONCE(scan_sleep_millisecs);
+	mma->next_pass = jiffies + msecs_to_jiffies(AUTONUMA_TASK_SCAN_DELAY_MS);
 	mm->mm_autonuma = mma;
 
 	spin_lock(&autonuma_mm_lock);
@@ -709,10 +766,16 @@ static unsigned long autonuma_change_prot(struct vm_area_struct *vma,
 	return nr > 0 ? nr : 0;
 }
 
-/* Publish a finished pass of an mm: its working set per node. */
+/*
+ * Publish a finished pass of an mm: its working set per node; and set when
+ * its tasks may start the next one.
+ */
 static void autonuma_publish_mm(struct mm_autonuma *mma)
 {
+	unsigned long queued = atomic_long_read(&mma->pages_queued);
+	unsigned long remote = atomic_long_read(&mma->faults_remote);
 	unsigned long tot = 0;
+	bool moved, far;
 	int nid;
 
 	for (nid = 0; nid < nr_node_ids; nid++) {
@@ -724,12 +787,49 @@ static void autonuma_publish_mm(struct mm_autonuma *mma)
 	WRITE_ONCE(mma->numa_fault_pass, mma->numa_fault_pass + 1);
 	trace_autonuma_scan_mm(mma->mm, mma->numa_fault_pass, tot,
 			       mma->numa_fault, nr_node_ids);
+
+	/* a few stray pages queued do not make placement "moving" */
+	moved = (queued - mma->pages_queued_seen) * AUTONUMA_QUEUED_SHARE > tot;
+	far = remote != mma->faults_remote_seen;
+	/*
+	 * Remote faults that nothing comes of (memory shared across nodes)
+	 * must not keep the pause short for ever.
+	 */
+	mma->remote_passes = moved || !far ? 0 : mma->remote_passes + 1;
+	mma->pass_pause_ms = autonuma_next_pause(mma->pass_pause_ms, moved,
+						 far && mma->remote_passes <=
+						 AUTONUMA_REMOTE_PASSES,
+						 READ_ONCE(scan_sleep_millisecs),
+						 READ_ONCE(scan_sleep_pass_millisecs));
+	mma->pages_queued_seen = queued;
+	mma->faults_remote_seen = remote;
+	WRITE_ONCE(mma->next_pass,
+		   jiffies + msecs_to_jiffies(mma->pass_pause_ms));
 }
 
 /*
- * Scan up to @budget pages of the mm of @mma, which the caller pinned.
- * Returns the pages covered; *@done tells whether the mm's pass is over
- * (or the mm was busy and is skipped in this pass).
+ * knuma_scand stops for kthread_stop(), and where the scheduler wants the
+ * CPU back: it must never wait for a CPU holding scan_busy, or at nice 19
+ * on a busy machine it would keep the mm's own tasks from scanning it for
+ * seconds.  A task stops for a fatal signal, and otherwise scans its
+ * budget, rescheduling on the way: the time is its own.
+ */
+static bool autonuma_scan_should_stop(void)
+{
+	if (current->flags & PF_KTHREAD)
+		return kthread_should_stop() || need_resched();
+	if (fatal_signal_pending(current))
+		return true;
+	cond_resched();
+	return false;
+}
+
+/*
+ * Scan up to @budget pages of the mm of @mma, which the caller pinned,
+ * holding @mma->scan_busy; less when the CPU is wanted elsewhere (the
+ * caller reschedules after dropping scan_busy).  Returns the pages
+ * covered; *@done tells whether the mm's pass is over (or the mm was busy
+ * and is skipped in this pass).
  */
 static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 				      unsigned long budget, bool *done)
@@ -741,6 +841,7 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 	};
 	unsigned long addr = mma->scan_address, covered = 0;
 	struct vm_area_struct *vma;
+	bool moved = false;
 
 	VMA_ITERATOR(vmi, mm, addr);
 
@@ -750,10 +851,15 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 		return 1;
 
 	for_each_vma(vmi, vma) {
-		if (!autonuma_vma_scannable(vma)) {
-			cond_resched();
-			continue;
+		/* resume at this vma after a break */
+		if (moved && autonuma_scan_should_stop()) {
+			*done = false;
+			addr = max(addr, vma->vm_start);
+			goto out;
 		}
+		moved = true;
+		if (!autonuma_vma_scannable(vma))
+			continue;
 		addr = max(addr, vma->vm_start);
 		while (addr < vma->vm_end) {
 			unsigned long end = min(vma->vm_end,
@@ -763,13 +869,12 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 			autonuma_change_prot(vma, addr, end);
 			covered += (end - addr) >> PAGE_SHIFT;
 			addr = end;
-			if (covered >= budget || kthread_should_stop() ||
+			if (covered >= budget || autonuma_scan_should_stop() ||
 			    !autonuma_enabled()) {
 				*done = addr >= vma->vm_end && !find_vma(mm, addr);
 				goto out;
 			}
 		}
-		cond_resched();
 	}
 out:
 	if (*done) {
@@ -779,7 +884,7 @@ out:
 		mma->scan_address = addr;
 	}
 	mmap_read_unlock(mm);
-	WRITE_ONCE(pages_scanned, pages_scanned + scan.present);
+	atomic_long_add(scan.present, &pages_scanned);
 	return max(covered, 1UL);
 }
 
@@ -818,7 +923,19 @@ static bool autonuma_scan_batch(void)
 		mmgrab(mm);
 		spin_unlock(&autonuma_mm_lock);
 
-		covered = autonuma_scan_mm(mma, budget, &done);
+		if (!READ_ONCE(mma->scan_address) &&
+		    time_before(jiffies, READ_ONCE(mma->next_pass))) {
+			/* its pause after its last pass is not over */
+			done = true;
+			covered = 1;
+		} else if (test_and_set_bit_lock(0, &mma->scan_busy)) {
+			/* one of its tasks scans it: leave it to them */
+			done = true;
+			covered = 1;
+		} else {
+			covered = autonuma_scan_mm(mma, budget, &done);
+			clear_bit_unlock(0, &mma->scan_busy);
+		}
 		budget -= min(budget, covered);
 
 		spin_lock(&autonuma_mm_lock);
@@ -861,13 +978,7 @@ static bool autonuma_migration_backlogged(void)
 	return false;
 }
 
-/*
- * The pause after a pass over all mms adapts: while passes keep queueing
- * pages, placement is still moving and the next pass starts after only
- * scan_sleep_millisecs; once a pass queues nothing, the pause doubles per
- * pass up to scan_sleep_pass_millisecs.  So a new or changed workload
- * converges within a few passes, and settled memory costs the slow rate.
- */
+/* The pause after a pass over all mms adapts, see autonuma_next_pause(). */
 static unsigned int autonuma_pass_sleep(void)
 {
 	static unsigned long last_queued;
@@ -878,13 +989,49 @@ static unsigned int autonuma_pass_sleep(void)
 	for_each_possible_cpu(cpu)
 		queued += per_cpu(autonuma_pages_queued, cpu);
 
-	if (queued != last_queued)
-		sleep_ms = READ_ONCE(scan_sleep_millisecs);
-	else
-		sleep_ms = clamp(sleep_ms * 2, READ_ONCE(scan_sleep_millisecs),
-				 READ_ONCE(scan_sleep_pass_millisecs));
+	sleep_ms = autonuma_next_pause(sleep_ms, queued != last_queued, false,
+				       READ_ONCE(scan_sleep_millisecs),
+				       READ_ONCE(scan_sleep_pass_millisecs));
 	last_queued = queued;
 	return sleep_ms;
+}
+
+/**
+ * autonuma_task_scan - scan a piece of the current task's own mm
+ *
+ * knuma_scand runs at nice 19, and on a machine whose CPUs are all busy it
+ * gets little CPU time: passes, and with them placement, would slow to a
+ * crawl just when the machine has most to gain.  So the tasks of an mm
+ * help: from the scheduler side's task_work (at most every 500 ms per
+ * task), a task whose mm is due for a pass (its pause after the last pass,
+ * see autonuma_next_pause(), is over, or a pass is in progress) scans the
+ * next pages_to_scan of it, in its own context, charging the cost to
+ * the process that benefits.  Whoever holds mm_autonuma.scan_busy scans;
+ * the others skip.  knuma_scand still covers mms whose tasks do not run.
+ * Off with knuma_scand/task_scan=0.
+ *
+ * Return: the pages of address space covered, 0 when nothing was scanned.
+ */
+unsigned long autonuma_task_scan(void)
+{
+	struct mm_struct *mm = current->mm;
+	struct mm_autonuma *mma = mm ? mm->mm_autonuma : NULL;
+	unsigned long covered;
+	bool done;
+
+	if (!mma || !READ_ONCE(scan_task) || !autonuma_enabled() ||
+	    (current->flags & PF_KTHREAD))
+		return 0;
+	if (!READ_ONCE(mma->scan_address) &&
+	    time_before(jiffies, READ_ONCE(mma->next_pass)))
+		return 0;
+	if (autonuma_migration_backlogged() ||
+	    test_and_set_bit_lock(0, &mma->scan_busy))
+		return 0;
+	covered = autonuma_scan_mm(mma, READ_ONCE(pages_to_scan), &done);
+	clear_bit_unlock(0, &mma->scan_busy);
+	atomic_long_add(covered, &task_pages_scanned);
+	return covered;
 }
 
 static bool knuma_scand_should_wake(void)
@@ -1365,6 +1512,7 @@ AUTONUMA_KNOB(pages_to_scan, pages_to_scan, 1, AUTONUMA_MAX_PAGES,
 	      knuma_scand_wake);
 AUTONUMA_KNOB(pmd, scan_pmd, 0, 1, NULL);
 AUTONUMA_KNOB(working_set, scan_working_set, 0, 1, NULL);
+AUTONUMA_KNOB(task_scan, scan_task, 0, 1, NULL);
 AUTONUMA_KNOB(sleep_millisecs, migrate_sleep_millisecs, 1,
 	      AUTONUMA_MAX_MILLISECS, knuma_migrated_wake_all);
 AUTONUMA_KNOB(pages_to_migrate, pages_to_migrate, 1, AUTONUMA_MAX_PAGES,
@@ -1395,7 +1543,13 @@ static struct kobj_attribute balance_ns_attr = __ATTR_RO(balance_ns);
 static ssize_t pages_scanned_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%lu\n", READ_ONCE(pages_scanned));
+	return sysfs_emit(buf, "%lu\n", atomic_long_read(&pages_scanned));
+}
+
+static ssize_t task_pages_scanned_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", atomic_long_read(&task_pages_scanned));
 }
 
 static ssize_t full_scans_show(struct kobject *kobj,
@@ -1417,6 +1571,8 @@ static ssize_t pages_failed_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute pages_scanned_attr = __ATTR_RO(pages_scanned);
+static struct kobj_attribute task_pages_scanned_attr =
+	__ATTR_RO(task_pages_scanned);
 static struct kobj_attribute full_scans_attr = __ATTR_RO(full_scans);
 static struct kobj_attribute pages_migrated_attr = __ATTR_RO(pages_migrated);
 static struct kobj_attribute pages_failed_attr = __ATTR_RO(pages_failed);
@@ -1492,6 +1648,8 @@ static struct attribute *knuma_scand_attrs[] = {
 	&full_scans_attr.attr,
 	&pmd_knob.attr.attr,
 	&working_set_knob.attr.attr,
+	&task_scan_knob.attr.attr,
+	&task_pages_scanned_attr.attr,
 	NULL,
 };
 
@@ -1621,6 +1779,8 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 		   READ_ONCE(mm->mm_autonuma->numa_fault_pass));
 	seq_printf(m, "mm_tot %lu\n",
 		   READ_ONCE(mm->mm_autonuma->numa_fault_tot));
+	seq_printf(m, "mm_pause_ms %u\n",
+		   READ_ONCE(mm->mm_autonuma->pass_pause_ms));
 	for (nid = 0; nid < nr_node_ids; nid++)
 		seq_put_permille(m, "mm_node", nid,
 				 READ_ONCE(mm->mm_autonuma->numa_fault[nid]),

@@ -209,6 +209,13 @@ AutoNUMA keeps them together automatically.  This adds its memory side:
   since the last pass with working_set=1) and turns the entries into NUMA
   hinting entries with change_prot_numa(), the same PROT_NONE entries
   upstream NUMA balancing uses;
+- a nice-19 kthread gets almost no CPU time when every CPU is busy, just
+  when placement matters most, and charges its work to nobody: so the
+  threads of a running process help scan it, pages_to_scan at a time from
+  the scheduler side's task_work (at most twice a second per thread),
+  when its own adaptive pause after the last pass is over (task_scan=1);
+  one scanner per mm (scan_busy), and the kthread never waits for a CPU
+  holding it;
 - every mm is registered in mm_init() and unregistered in __mmput()
   before exit_mmap(); the scanner pins the mm it scans under the list
   lock, so exit never races with a scan (the khugepaged scheme);

@@ -8,6 +8,7 @@
 
 #ifdef CONFIG_AUTONUMA
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -58,18 +59,33 @@ struct sched_autonuma {
  * @mm_node: entry in knuma_scand's list of registered mms, protected by
  *	autonuma_mm_lock (mm/autonuma.c)
  * @mm: the mm this belongs to
- * @numa_fault_pass: number of completed knuma_scand passes over the mm
+ * @numa_fault_pass: number of completed scan passes over the mm
  * @numa_fault_tot: sum of @numa_fault over all nodes
- * @scan_address: where knuma_scand resumes its pass in this mm
+ * @scan_busy: bit 0 is held by whoever scans the mm (knuma_scand, or one
+ *	of the mm's own tasks); it protects @scan_address, @numa_fault_tmp,
+ *	@next_pass, @pass_pause_ms, @pages_queued_seen,
+ *	@faults_remote_seen and @remote_passes
+ * @scan_address: where the pass in progress resumes, 0 between passes
+ * @next_pass: jiffies before which the mm's tasks do not start a new pass
+ *	of it themselves (knuma_scand keeps its own pace)
+ * @pass_pause_ms: pause after the last pass: short while passes queue
+ *	pages, doubling while they do not
+ * @pages_queued: base pages queued for migration from hinting faults in
+ *	the mm
+ * @pages_queued_seen: @pages_queued at the end of the last pass
+ * @faults_remote: NUMA hinting faults in the mm on memory of another node
+ *	than the faulting CPU's
+ * @faults_remote_seen: @faults_remote at the end of the last pass
+ * @remote_passes: passes in a row that saw remote faults but queued nothing
  * @numa_fault_tmp: per-node counts of the pass in progress (points into
- *	@numa_fault, past its nr_node_ids published entries); knuma_scand only
+ *	@numa_fault, past its nr_node_ids published entries)
  * @numa_fault: pages of the mm's working set per node as counted by the
  *	last completed pass, nr_node_ids entries, followed by the
  *	nr_node_ids entries of @numa_fault_tmp
  *
  * Hung off &mm_struct.mm_autonuma, allocated with the mm when AutoNUMA is
- * possible and freed when the mm is dropped.  knuma_scand is the only
- * writer of the counters; readers (the scheduler, /proc) take them
+ * possible and freed when the mm is dropped.  Only the holder of
+ * @scan_busy writes the counters; readers (the scheduler, /proc) take them
  * locklessly and tolerate a pass being published under them.
  */
 struct mm_autonuma {
@@ -77,7 +93,15 @@ struct mm_autonuma {
 	struct mm_struct *mm;
 	unsigned long numa_fault_pass;
 	unsigned long numa_fault_tot;
+	unsigned long scan_busy;
 	unsigned long scan_address;
+	unsigned long next_pass;
+	unsigned int pass_pause_ms;
+	atomic_long_t pages_queued;
+	unsigned long pages_queued_seen;
+	atomic_long_t faults_remote;
+	unsigned long faults_remote_seen;
+	unsigned int remote_passes;
 	unsigned long *numa_fault_tmp;
 	unsigned long numa_fault[];
 };

@@ -471,6 +471,9 @@ static void autonuma_task_work(struct callback_head *work)
 	atomic_long_inc(&autonuma_sched_balance_calls);
 	atomic_long_add(max_t(s64, local_clock() - start, 0),
 			&autonuma_sched_balance_ns);
+
+	/* on its new node, if it moved: help scan its own mm */
+	autonuma_task_scan();
 }
 
 /**

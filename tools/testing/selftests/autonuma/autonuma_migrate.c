@@ -9,6 +9,8 @@
  *    a set_mempolicy() task policy, stays where it is;
  *  - pages two nodes take turns on are not migrated back and forth;
  *  - enabled=0 stops scanning and migration, enabled=1 restarts them;
+ *  - the thread's own task context scans its mm (knuma_scand/task_scan),
+ *    and task_scan=0 stops that while knuma_scand goes on;
  *  - /proc/PID/autonuma reports the faults of the thread on node 1 and is
  *    protected like numa_maps.
  *
@@ -62,6 +64,11 @@
 #define DISABLE_QUIET_MS	1000
 #define ENABLE_RESUME_MS	5000
 
+#define TASK_SCAN_LEN		(16 * SZ_1M)
+#define TASK_SCAN_CAP_MS	30000
+#define TASK_SCAN_SETTLE_MS	1500	/* > the 500 ms between task scans */
+#define TASK_SCAN_QUIET_MS	2000
+
 #define THP_LEN			(8 * SZ_1M)
 #define THP_SCANS		30
 #define THP_CAP_MS		120000
@@ -75,7 +82,7 @@
 #define THREAD_WAIT_MS		30000
 
 #define NOBODY_ID		65534
-#define NR_TESTS		11
+#define NR_TESTS		13
 
 static size_t page_size;
 
@@ -1153,6 +1160,87 @@ out:
 			 ENABLE_RESUME_MS);
 }
 
+/* ---- g: scanning in the task's own context ---- */
+
+#define TASK_PAGES_SCANNED	"knuma_scand/task_pages_scanned"
+
+static void test_task_scan(void)
+{
+	unsigned long long need = TASK_SCAN_LEN / page_size;
+	unsigned long long c0, c1, c2, s1, s2, cur, t0, cap, got = 0;
+	bool on_ok = false, off_ok = false, stopped = true;
+	struct toucher t;
+	char *buf;
+	int ret;
+
+	buf = an_alloc(TASK_SCAN_LEN, page_size, MADV_NOHUGEPAGE);
+	if (!buf) {
+		ksft_print_msg("mmap: %s\n", strerror(errno));
+		goto out;
+	}
+	if (!place_buffer(buf, TASK_SCAN_LEN, SRC_NODE))
+		goto free;
+	ret = an_set_knob("knuma_scand/task_scan", 1);
+	if (ret) {
+		ksft_print_msg("cannot set task_scan=1: %s\n", strerror(-ret));
+		goto free;
+	}
+	if (an_get_knob(TASK_PAGES_SCANNED, &c0)) {
+		ksft_print_msg("cannot read %s\n", TASK_PAGES_SCANNED);
+		goto free;
+	}
+	ret = toucher_start(&t, DST_NODE, -1, buf, TASK_SCAN_LEN);
+	if (ret) {
+		ksft_print_msg("thread on node %d: %s\n", DST_NODE,
+			       strerror(-ret));
+		goto free;
+	}
+
+	t0 = an_now_ms();
+	cap = an_budget_ms(TASK_SCAN_CAP_MS);
+	while (an_now_ms() - t0 < cap) {
+		an_sleep_ms(AN_POLL_MS);
+		if (an_get_knob(TASK_PAGES_SCANNED, &cur))
+			break;
+		got = cur - c0;
+		if (got >= need) {
+			on_ok = true;
+			break;
+		}
+	}
+	ksft_print_msg("task_scan=1: %llu pages scanned in task context in %llu ms (need %llu)\n",
+		       got, an_now_ms() - t0, need);
+
+	ret = an_set_knob("knuma_scand/task_scan", 0);
+	if (ret) {
+		ksft_print_msg("cannot set task_scan=0: %s\n", strerror(-ret));
+		goto stop;
+	}
+	/* a scan already under way finishes */
+	an_sleep_ms(TASK_SCAN_SETTLE_MS);
+	if (an_get_knob(TASK_PAGES_SCANNED, &c1) ||
+	    an_get_knob(AN_FULL_SCANS, &s1))
+		goto stop;
+	an_sleep_ms(TASK_SCAN_QUIET_MS);
+	if (an_get_knob(TASK_PAGES_SCANNED, &c2) ||
+	    an_get_knob(AN_FULL_SCANS, &s2))
+		goto stop;
+	ksft_print_msg("task_scan=0: %llu pages by tasks, %llu knuma_scand passes in %d ms\n",
+		       c2 - c1, s2 - s1, TASK_SCAN_QUIET_MS);
+	off_ok = c2 == c1 && s2 > s1;
+stop:
+	stopped = toucher_stop(&t);
+free:
+	free_after(stopped, buf, TASK_SCAN_LEN);
+out:
+	an_set_knob("knuma_scand/task_scan", 1);
+	ksft_test_result(on_ok,
+			 "task_scan=1: a thread using 16 MiB scans its own mm in task context within %d s\n",
+			 TASK_SCAN_CAP_MS / 1000);
+	ksft_test_result(off_ok,
+			 "task_scan=0: task context scanning stops while knuma_scand goes on\n");
+}
+
 /* ---- e: THP migrates whole ---- */
 
 /* Why THP cannot be tested here, or NULL. */
@@ -1351,6 +1439,7 @@ int main(void)
 	test_task_policy();
 	test_shared();
 	test_disable();
+	test_task_scan();
 	test_thp();
 
 	ksft_finished();

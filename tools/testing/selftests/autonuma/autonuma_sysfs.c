@@ -118,6 +118,14 @@ static struct knob knobs[] = {
 		.nr_valid = ARRAY_SIZE(bool_values),
 	},
 	{
+		.name = "knuma_scand/task_scan",
+		.mode = 0644,
+		.min = 0,
+		.max = 1,
+		.valid = bool_values,
+		.nr_valid = ARRAY_SIZE(bool_values),
+	},
+	{
 		.name = "knuma_migrated/sleep_millisecs",
 		.mode = 0644,
 		.min = 1,
@@ -173,6 +181,7 @@ struct counter {
 static struct counter counters[] = {
 	{ .name = "knuma_scand/pages_scanned" },
 	{ .name = "knuma_scand/full_scans" },
+	{ .name = "knuma_scand/task_pages_scanned" },
 	{ .name = "knuma_migrated/pages_migrated" },
 	{ .name = "knuma_migrated/pages_failed" },
 	{ .name = "scheduler/balance_calls" },

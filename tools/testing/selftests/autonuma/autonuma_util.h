@@ -533,6 +533,7 @@ static inline int an_save_all_knobs(void)
 		"knuma_scand/pages_to_scan",
 		"knuma_scand/pmd",
 		"knuma_scand/working_set",
+		"knuma_scand/task_scan",
 		"knuma_migrated/sleep_millisecs",
 		"knuma_migrated/pages_to_migrate",
 		"scheduler/load_balance_strict",
