@@ -498,11 +498,15 @@ Hook the AutoNUMA balancer into CFS:
 - task_tick_fair() lets the running task queue its balancer, at most
   every 500 ms; the balancer runs from task_work in the task's own context
   and only looks at the CPUs of the task's preferred node, so its cost is
-  bounded and off the tick;
+  bounded and off the tick; after three refused moves in a row the task
+  settles where it runs and its memory follows it;
 - can_migrate_task() treats moving a task away from its preferred node
   like moving a cache-hot task (allowed only when balancing keeps
-  failing), encourages moving it there, and refuses the former outright
-  with scheduler/load_balance_strict;
+  failing), encourages moving it there, refuses active balancing that
+  would push a running task away from it to a busy CPU (a CPU-bound task
+  gains no CPU time from that and loses its memory; an idle CPU may
+  still take it), and refuses every move away with
+  scheduler/load_balance_strict;
 - wake_affine() does not pull a waking task off its preferred node;
 - __sched_fork() starts a new task's statistics (clone_reset, fork_reset).
 
@@ -542,7 +546,8 @@ All of it sits behind AutoNUMA's static key.
 		return 0;
 	}
 
-	if (autonuma_refuse_migration(p, env->src_cpu, env->dst_cpu))
+	if (autonuma_refuse_migration(p, env->src_cpu, env->dst_cpu,
+				      env->flags & LBF_ACTIVE_LB))
 		return 0;
 '''),
 ('kernel/sched/fair.c', '''	if (static_branch_unlikely(&sched_numa_balancing))

@@ -37,7 +37,7 @@ void __autonuma_task_tick(struct task_struct *curr);
 int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
 					 int dst_cpu);
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
-				 int dst_cpu);
+				 int dst_cpu, bool active);
 bool __autonuma_wake_keep_prev(struct task_struct *p, int this_cpu,
 			       int prev_cpu);
 
@@ -80,18 +80,20 @@ static inline int autonuma_migrate_degrades_locality(struct task_struct *p,
 }
 
 /**
- * autonuma_refuse_migration - the scheduler/load_balance_strict veto
+ * autonuma_refuse_migration - AutoNUMA's veto on a load balancing move
  * @p: the task
  * @src_cpu: its CPU
  * @dst_cpu: where load balancing wants it
+ * @active: whether active balancing pushes @p, which was running
  *
  * Return: true when the move must not happen.
  */
 static inline bool autonuma_refuse_migration(struct task_struct *p,
-					     int src_cpu, int dst_cpu)
+					     int src_cpu, int dst_cpu,
+					     bool active)
 {
 	return autonuma_enabled() &&
-	       __autonuma_refuse_migration(p, src_cpu, dst_cpu);
+	       __autonuma_refuse_migration(p, src_cpu, dst_cpu, active);
 }
 
 /**
@@ -142,7 +144,8 @@ static inline int autonuma_migrate_degrades_locality(struct task_struct *p,
 }
 
 static inline bool autonuma_refuse_migration(struct task_struct *p,
-					     int src_cpu, int dst_cpu)
+					     int src_cpu, int dst_cpu,
+					     bool active)
 {
 	return false;
 }

@@ -67,6 +67,24 @@ static void autonuma_sched_test_select_phase_change(struct kunit *test)
 	KUNIT_EXPECT_LE(test, pass, 5);
 }
 
+static void autonuma_sched_test_veto(struct kunit *test)
+{
+	/* strict: never away from the node, whoever asks */
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, true, false, true));
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, true, true, true));
+	/* not strict: a waiting task may go (CFS's cache-hot rule decides) */
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, false, false));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, false, true));
+	/* a running task is not pushed to a busy CPU of another node ... */
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, false, true, false));
+	/* ... but an idle CPU may take it: fairness first */
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, true, true));
+	/* moves towards the node, or with no opinion, are never vetoed */
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(0, true, true, false));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(-1, true, true, false));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(-1, false, true, false));
+}
+
 static void autonuma_sched_test_exchange(struct kunit *test)
 {
 	/* both gain */
@@ -88,6 +106,7 @@ static struct kunit_case autonuma_sched_test_cases[] = {
 	KUNIT_CASE(autonuma_sched_test_select_margin),
 	KUNIT_CASE(autonuma_sched_test_select_phase_change),
 	KUNIT_CASE(autonuma_sched_test_exchange),
+	KUNIT_CASE(autonuma_sched_test_veto),
 	{}
 };
 

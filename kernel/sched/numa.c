@@ -314,23 +314,33 @@ static int autonuma_idle_cpu(struct task_struct *p, int nid)
 
 /*
  * The task on a CPU of @dst that gains most from trading places with @p,
- * which runs on @src_cpu, with a reference held; or NULL.
+ * which runs on @src_cpu, with a reference held; or NULL.  *@full tells
+ * whether every CPU of @dst that @p may use runs a task whose node is
+ * @dst: then no room will come soon.
  */
 static struct task_struct *autonuma_find_partner(struct task_struct *p,
 						 int src_cpu, int dst,
-						 int *partner_cpu)
+						 int *partner_cpu, bool *full)
 {
 	int src = cpu_to_node(src_cpu), cpu, best_gain = 0;
 	struct task_struct *best = NULL;
 
+	*full = true;
 	rcu_read_lock();
 	for_each_cpu_and(cpu, cpumask_of_node(dst), p->cpus_ptr) {
 		struct task_struct *q = rcu_dereference(cpu_rq(cpu)->curr);
 		int p_src, p_dst, q_src, q_dst, gain;
 
-		if (!autonuma_cpu_usable(cpu) || !q || q == p ||
-		    is_idle_task(q) || !autonuma_task_eligible(q) ||
-		    READ_ONCE(q->sched_autonuma->autonuma_stop_one_cpu) ||
+		if (!autonuma_cpu_usable(cpu))
+			continue;
+		if (!q || q == p || is_idle_task(q) ||
+		    !autonuma_task_eligible(q)) {
+			*full = false;
+			continue;
+		}
+		if (task_autonuma_node(q) != dst)
+			*full = false;
+		if (READ_ONCE(q->sched_autonuma->autonuma_stop_one_cpu) ||
 		    !cpumask_test_cpu(src_cpu, q->cpus_ptr))
 			continue;
 		autonuma_pair_weights(p, q, src, dst, &p_src, &p_dst,
@@ -391,6 +401,7 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 	struct task_struct *q;
 	unsigned long tot;
 	int old, nid, src_cpu, cpu, q_cpu;
+	bool full;
 
 	autonuma_task_adopt_mm(sa, p->mm);
 	if (mma)
@@ -398,6 +409,15 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 	fault = sa_weights(sa, &tot);
 	old = READ_ONCE(sa->autonuma_node);
 	nid = autonuma_select_node(fault, tot, nr_node_ids, old);
+	src_cpu = task_cpu(p);
+
+	/*
+	 * Settled where it runs (see below): stay, and let the memory come,
+	 * until the statistics agree or load balancing moved the task.
+	 */
+	if (READ_ONCE(sa->move_refused) >= AUTONUMA_REFUSED_BEFORE_FOLLOW &&
+	    old == cpu_to_node(src_cpu) && nid != old)
+		return;
 	if (nid != old) {
 		WRITE_ONCE(sa->autonuma_node, nid);
 		trace_autonuma_sched_decision(p->pid, "select", old, nid, 0);
@@ -405,7 +425,6 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 				   p->comm, p->pid, old, nid, tot);
 	}
 
-	src_cpu = task_cpu(p);
 	if (nid == NUMA_NO_NODE || cpu_to_node(src_cpu) == nid) {
 		WRITE_ONCE(sa->move_refused, 0);
 		return;
@@ -432,11 +451,28 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 		goto out;
 	}
 
-	q = autonuma_find_partner(p, src_cpu, nid, &q_cpu);
+	q = autonuma_find_partner(p, src_cpu, nid, &q_cpu, &full);
 	WRITE_ONCE(sa->move_refused, q ? 0 :
 		   min(sa->move_refused + 1, AUTONUMA_REFUSED_BEFORE_FOLLOW));
 	if (!q) {
 		count_vm_event(AUTONUMA_TASK_MOVES_REFUSED);
+		autonuma_dbg_sched("%s/%d: no idle CPU or partner on node %d (refused %u)\n",
+				   p->comm, p->pid, nid,
+				   READ_ONCE(sa->move_refused));
+		if (sa->move_refused < AUTONUMA_REFUSED_BEFORE_FOLLOW || !full)
+			goto out;
+		/*
+		 * The node is full of tasks that belong there as much:
+		 * settle where the task runs, so that load balancing keeps
+		 * it here while its memory follows.  (A node busy with
+		 * tasks that do not belong there makes room soon: keep
+		 * trying, while the memory may already follow.)
+		 */
+		WRITE_ONCE(sa->autonuma_node, cpu_to_node(src_cpu));
+		trace_autonuma_sched_decision(p->pid, "settle", nid,
+					      cpu_to_node(src_cpu), 0);
+		autonuma_dbg_sched("%s/%d: settles on node %d, memory follows\n",
+				   p->comm, p->pid, cpu_to_node(src_cpu));
 		goto out;
 	}
 	if (!migrate_swap(p, q, q_cpu, src_cpu)) {
@@ -521,19 +557,49 @@ int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
 }
 
 /**
- * __autonuma_refuse_migration - the load_balance_strict veto
+ * autonuma_veto - must load balancing not move a task?
+ * @degrades: __autonuma_migrate_degrades_locality() of the move
+ * @strict: scheduler/load_balance_strict
+ * @active: active balancing pushes the task, which was running
+ * @dst_idle: the destination CPU is idle
+ *
+ * With load_balance_strict, a task never leaves its node.  Without it, a
+ * task that is waiting to run may leave once load balancing keeps failing
+ * (CFS treats it as cache hot until then), but a running task is not
+ * pushed away from its node to a busy CPU: when every CPU is busy and a
+ * node holds one task more than it has CPUs for a moment (a kthread woke
+ * up), active balancing would otherwise push a CPU-bound task to the other
+ * node, where it buys no CPU time and loses its memory.  An idle CPU may
+ * still take it: no CPU stays idle while a task waits.
+ *
+ * Return: true when the move must not happen.
+ */
+static bool autonuma_veto(int degrades, bool strict, bool active,
+			  bool dst_idle)
+{
+	if (degrades != 1)
+		return false;
+	return strict || (active && !dst_idle);
+}
+
+/**
+ * __autonuma_refuse_migration - AutoNUMA's veto on a load balancing move
  * @p: the task CFS wants to move
  * @src_cpu: where it runs
  * @dst_cpu: where CFS wants it
+ * @active: whether active balancing pushes @p, which was running
  *
- * Return: true when scheduler/load_balance_strict is set and the move takes
- * @p away from its node.
+ * Return: true when the move takes @p away from its node and
+ * scheduler/load_balance_strict is set, or active balancing would push @p
+ * to a busy CPU; see autonuma_veto().
  */
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
-				 int dst_cpu)
+				 int dst_cpu, bool active)
 {
-	return READ_ONCE(autonuma_sched_load_balance_strict) &&
-	       __autonuma_migrate_degrades_locality(p, src_cpu, dst_cpu) == 1;
+	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
+								  dst_cpu),
+			     READ_ONCE(autonuma_sched_load_balance_strict),
+			     active, active && idle_cpu(dst_cpu));
 }
 
 /**

@@ -69,7 +69,10 @@ TRACE_EVENT(autonuma_migrate_batch,
 		      __entry->nid, __entry->taken, __entry->succeeded,
 		      __entry->failed)
 );
-/* the scheduler selected a node for a task, or moved or exchanged it */
+/*
+ * the scheduler selected a node for a task, moved or exchanged it, or let
+ * it settle where it runs
+ */
 TRACE_EVENT(autonuma_sched_decision,
 	    TP_PROTO(pid_t pid, const char *action, int from_nid, int to_nid,
 		     pid_t other),
