@@ -959,7 +959,8 @@ void snapshot_summary(const struct snapshot *a, const struct snapshot *b,
 		 (long long)snapshot_delta(a, b, "vmstat.pgmigrate_success"),
 		 (long long)snapshot_delta(a, b, "vmstat.numa_hint_faults"),
 		 (long long)snapshot_delta(a, b, "vmstat.numa_hint_faults_local"),
-		 (long long)snapshot_delta(a, b, "vmstat.numa_pte_updates"),
+		 (long long)(snapshot_delta(a, b, "vmstat.numa_pte_updates") +
+			     snapshot_delta(a, b, "vmstat.autonuma_pte_updates")),
 		 (long long)snapshot_delta(a, b, "knuma_ms"),
 		 (long long)snapshot_delta(a, b,
 					   "autonuma.knuma_migrated/pages_migrated"));

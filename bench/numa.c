@@ -330,7 +330,8 @@ static void wait_ready(int want, pid_t *pids)
 static void print_result(const char *name, const char *variant, long mb,
 			 uint64_t t_setup, uint64_t t0, const struct series *ser,
 			 const struct snapshot *before,
-			 const struct snapshot *after, int failed)
+			 const struct snapshot *after, int failed,
+			 double settled_scan)
 {
 	uint64_t end = 0, bytes = 0, samples = 0, slow = 0, sns = 0;
 	uint64_t enoent = 0, efault = 0, known = 0, unknown = 0;
@@ -366,7 +367,7 @@ static void print_result(const char *name, const char *variant, long mb,
 	    "wall_s=%.2f user_s=%.2f sys_s=%.2f setup_s=%.2f rate_mbs=%.0f "
 	    "final_local_pct=%.1f t90_s=%s samples=%llu slow_samples=%llu "
 	    "sample_ms_avg=%.2f enoent=%llu efault=%llu unknown_pct=%.1f "
-	    "%s status=%s",
+	    "settled_scan_ps=%.0f %s status=%s",
 	    prog, variant, name, policy_label(&opt), bind_name(opt.bind),
 	    topo.nr_nodes, topo.nr_cpus, nr_specs, nr_slots, mb, opt.seconds,
 	    opt.passes, wall, user, sys, (t0 - t_setup) / 1e9,
@@ -375,7 +376,8 @@ static void print_result(const char *name, const char *variant, long mb,
 	    (unsigned long long)slow, samples ? sns / 1e6 / samples : 0,
 	    (unsigned long long)enoent, (unsigned long long)efault,
 	    known + unknown ? 100.0 * unknown / (known + unknown) : 0,
-	    counters, failed ? "fail" : ser->n ? "ok" : "nosamples");
+	    settled_scan, counters,
+	    failed ? "fail" : ser->n ? "ok" : "nosamples");
 }
 
 int main(int argc, char **argv)
@@ -388,8 +390,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int thread_alloc = 0, same_node = 0, smt = 0, c, p, failed = 0;
-	uint64_t t_setup, t0, next, stop_at = 0;
-	struct snapshot before, after;
+	uint64_t t_setup, t0, next, stop_at = 0, half_at = 0, t_half = 0;
+	struct snapshot before, after, half;
+	double settled_scan = 0;
 	struct series ser = { 0 };
 	char name[64];
 	const char *variant;
@@ -498,8 +501,10 @@ int main(int argc, char **argv)
 	ser.bench = name;
 	ser.quiet = opt.quiet;
 	ser.t0 = t0;
-	if (opt.seconds)
+	if (opt.seconds) {
 		stop_at = t0 + (uint64_t)(opt.seconds * 1e9);
+		half_at = t0 + (uint64_t)(opt.seconds * 0.5e9);
+	}
 	next = t0 + opt.sample_ms * 1000000ULL;
 	for (alive = nr_specs; alive;) {
 		uint64_t now = now_ns(), wake = now + 50000000ULL;
@@ -514,6 +519,11 @@ int main(int argc, char **argv)
 		now = now_ns();
 		if (stop_at && now >= stop_at)
 			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+		if (half_at && !t_half && now >= half_at) {
+			/* the second half: scanning once placement settled */
+			snapshot_take(&half);
+			t_half = now_ns();
+		}
 		if (now >= next) {
 			series_tick(&ser, sh->slots, nr_slots, now);
 			next += opt.sample_ms * 1000000ULL;
@@ -527,8 +537,14 @@ int main(int argc, char **argv)
 		}
 	}
 	snapshot_take(&after);
+	if (t_half && now_ns() > t_half)
+		settled_scan = (snapshot_delta(&half, &after,
+					       "vmstat.numa_pte_updates") +
+				snapshot_delta(&half, &after,
+					       "vmstat.autonuma_pte_updates")) /
+			       ((now_ns() - t_half) / 1e9);
 	snapshot_print_deltas(&before, &after, name);
 	print_result(name, variant, total_mb, t_setup, t0, &ser, &before, &after,
-		     failed);
+		     failed, settled_scan);
 	return failed;
 }

@@ -39,7 +39,7 @@ BEGIN {
 	COLS = "wall_s user_s sys_s setup_s rate_mbs procs_per_s " \
 	       "final_local_pct t90_s migrated hint_faults hint_faults_local " \
 	       "pte_updates knuma_ms autonuma_migrated samples enoent efault " \
-	       "unknown_pct variant"
+	       "unknown_pct variant settled_scan_ps"
 }
 
 { sub(/\r$/, "") }

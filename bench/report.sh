@@ -73,8 +73,8 @@ table() {
 		seen[key] = 1
 	}
 	END {
-		print "| benchmark | policy | runs | final local % | t90 s | wall s | user s | sys s | work | pages migrated | hinting faults | knuma ms |"
-		print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+		print "| benchmark | policy | runs | final local % | t90 s | wall s | user s | sys s | work | pages migrated | hinting faults | settled scan pages/s | knuma ms |"
+		print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 		nb = split(benches, B, " ")
 		np = split(policies, P, " ")
 		for (b = 1; b <= nb; b++)
@@ -85,7 +85,7 @@ table() {
 				if (!(key in seen)) {
 					what = (key in notyet) ? "not yet" : "failed"
 					printf "| %s | %s | %s |%s\n", B[b], P[p], what,
-						" | | | | | | | | |"
+						" | | | | | | | | | |"
 					continue
 				}
 				runs = cnt[key] (failed[key] ? " (+" failed[key] " failed)" : "")
@@ -95,11 +95,12 @@ table() {
 					work = "fixed"
 				else
 					work = stats(key, "rate_mbs", 0) " MiB/s"
-				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 					B[b], P[p], runs, stats(key, "final_local_pct", 1),
 					stats(key, "t90_s", 1), stats(key, "wall_s", 1),
 					stats(key, "user_s", 1), stats(key, "sys_s", 1), work,
 					stats(key, "migrated", 0), stats(key, "hint_faults", 0),
+					stats(key, "settled_scan_ps", 0),
 					stats(key, "knuma_ms", 0)
 			}
 	}' "$csv"
@@ -216,7 +217,10 @@ share of sampled pages local to the sampling thread over the last 2 s;
 not); *work*: MiB/s streamed by all threads (numa01/numa02/overcommit run
 for a fixed time), processes/s (forkstorm) or fixed (memhog: compare wall
 time); *pages migrated*: \`pgmigrate_success\` delta; *hinting faults*:
-\`numa_hint_faults\` delta; *knuma ms*: CPU time of the \`knuma_*\` kthreads.
+\`numa_hint_faults\` delta; *settled scan pages/s*: pages turned into NUMA
+hinting entries per second (\`numa_pte_updates\` + \`autonuma_pte_updates\`)
+over the second half of a fixed-time run, when placement has settled (empty
+for fixed-work runs); *knuma ms*: CPU time of the \`knuma_*\` kthreads.
 Every run is a row of [runs.csv](${prefix}runs.csv); all counter deltas are
 in the \`BENCH-COUNTERS\` lines of the console logs.
 

@@ -187,7 +187,7 @@ mkdir -p "$out/series" "$out/console"
 logs=$BUILD/bench-logs/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$logs"
 csv=$out/runs.csv
-echo "topo,flavour,policy,bench,repeat,status,wall_s,user_s,sys_s,setup_s,rate_mbs,procs_per_s,final_local_pct,t90_s,migrated,hint_faults,hint_faults_local,pte_updates,knuma_ms,autonuma_migrated,samples,enoent,efault,unknown_pct,variant,series" >"$csv"
+echo "topo,flavour,policy,bench,repeat,status,wall_s,user_s,sys_s,setup_s,rate_mbs,procs_per_s,final_local_pct,t90_s,migrated,hint_faults,hint_faults_local,pte_updates,knuma_ms,autonuma_migrated,samples,enoent,efault,unknown_pct,variant,settled_scan_ps,series" >"$csv"
 failed=0 autonuma_notyet=0
 
 # args BENCH: the program options of one run.
@@ -225,7 +225,7 @@ EOF
 	if [ "$f" = "$(flavour_of autonuma)" ] && [ $autonuma_notyet = 1 ] &&
 	   [ "$(echo $pols)" = autonuma ]; then
 		for b in $bs; do
-			echo "$name,$f,autonuma,$b,$r,notyet,,,,,,,,,,,,,,,,,,,," >>"$csv"
+			echo "$name,$f,autonuma,$b,$r,notyet,,,,,,,,,,,,,,,,,,,,," >>"$csv"
 		done
 		return 0
 	fi
