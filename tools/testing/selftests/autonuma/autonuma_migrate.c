@@ -495,6 +495,7 @@ static bool check_keys(const struct kv *kv, int n)
 {
 	static const char * const scalars[] = {
 		"autonuma_node", "fault_pass", "fault_tot", "mm_pass", "mm_tot",
+		"mm_pause_ms",
 	};
 	static const char * const per_node[] = { "task_node", "mm_node" };
 	unsigned long possible[AN_MAX_NODES / (8 * sizeof(long))];
