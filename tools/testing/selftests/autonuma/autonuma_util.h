@@ -665,12 +665,32 @@ static inline const char *an_wait_str(const struct an_wait *w)
 }
 
 /*
- * Wait until knuma_scand/full_scans has advanced by @k, polling every
- * AN_POLL_MS, for at most @cap_ms (and the program budget).  When @done
- * is not NULL it is called each time full_scans moved (so sampling stays
- * light), and the wait ends as soon as it returns true.  Gives up early
- * when full_scans does not move for AN_STALL_MS: a scanner that does
- * nothing makes tests fail, not hang.
+ * Completed scan passes over this process's memory, by knuma_scand or by
+ * its own threads: "mm_pass" of /proc/self/autonuma.  knuma_scand skips a
+ * process whose pause after its last pass is not over, so its own
+ * full_scans may advance without this process being scanned.
+ */
+static inline int an_mm_pass(unsigned long long *val)
+{
+	char buf[4096], *p;
+	int ret;
+
+	ret = an_read_file("/proc/self/autonuma", buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	p = strstr(buf, "\nmm_pass ");
+	if (!p || sscanf(p + 9, "%llu", val) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Wait until this process's memory has been scanned @k more times
+ * (an_mm_pass()), polling every AN_POLL_MS, for at most @cap_ms (and the
+ * program budget).  When @done is not NULL it is called each time a pass
+ * completed (so sampling stays light), and the wait ends as soon as it
+ * returns true.  Gives up early when no pass completes for AN_STALL_MS: a
+ * scanner that does nothing makes tests fail, not hang.
  */
 static inline enum an_wait_end
 an_wait_full_scans(unsigned long long k, unsigned long long cap_ms,
@@ -683,7 +703,7 @@ an_wait_full_scans(unsigned long long k, unsigned long long cap_ms,
 	cap_ms = an_budget_ms(cap_ms);
 	t0 = an_now_ms();
 	moved = t0;
-	if (an_get_knob(AN_FULL_SCANS, &start)) {
+	if (an_mm_pass(&start)) {
 		w->end = AN_WAIT_ERROR;
 		return w->end;
 	}
@@ -700,7 +720,7 @@ an_wait_full_scans(unsigned long long k, unsigned long long cap_ms,
 			return w->end;
 		}
 		an_sleep_ms(AN_POLL_MS);
-		if (an_get_knob(AN_FULL_SCANS, &cur)) {
+		if (an_mm_pass(&cur)) {
 			w->end = AN_WAIT_ERROR;
 			return w->end;
 		}
