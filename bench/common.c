@@ -38,28 +38,32 @@
 struct topo topo;
 const char *prog = "bench";
 
+/* "PROG: error: MESSAGE" and @tail on stderr, then exit(@code). */
+static void __attribute__((noreturn))
+verror_exit(int code, const char *tail, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: error: ", prog);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "%s\n", tail);
+	exit(code);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
+	verror_exit(1, "", fmt, ap);
 }
 
 void usage_error(const char *fmt, ...)
 {
+	char tail[64];
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", prog);
+	snprintf(tail, sizeof(tail), " (see %s --help)", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see %s --help)\n", prog);
-	exit(EXIT_USAGE);
+	verror_exit(EXIT_USAGE, tail, fmt, ap);
 }
 
 /* One write() per line, so that lines of concurrent processes never mix. */
