@@ -889,6 +889,28 @@ out:
 }
 
 /*
+ * Scan the mm of @mma, which the caller pinned, when its pause after its
+ * last pass is over (or a pass is under way) and nobody else scans it.
+ * Returns the pages covered as autonuma_scan_mm() does, or 0 (with *@done
+ * set) when the mm was not due or busy.
+ */
+static unsigned long autonuma_scan_mm_if_due(struct mm_autonuma *mma,
+					     unsigned long budget, bool *done)
+{
+	unsigned long covered;
+
+	*done = true;
+	if (!READ_ONCE(mma->scan_address) &&
+	    time_before(jiffies, READ_ONCE(mma->next_pass)))
+		return 0;
+	if (test_and_set_bit_lock(0, &mma->scan_busy))
+		return 0;
+	covered = autonuma_scan_mm(mma, budget, done);
+	clear_bit_unlock(0, &mma->scan_busy);
+	return covered;
+}
+
+/*
  * One batch of knuma_scand: up to pages_to_scan pages, over as many mms as
  * it takes.  Returns true at the end of a full pass over all mms.
  */
@@ -923,19 +945,8 @@ static bool autonuma_scan_batch(void)
 		mmgrab(mm);
 		spin_unlock(&autonuma_mm_lock);
 
-		if (!READ_ONCE(mma->scan_address) &&
-		    time_before(jiffies, READ_ONCE(mma->next_pass))) {
-			/* its pause after its last pass is not over */
-			done = true;
-			covered = 1;
-		} else if (test_and_set_bit_lock(0, &mma->scan_busy)) {
-			/* one of its tasks scans it: leave it to them */
-			done = true;
-			covered = 1;
-		} else {
-			covered = autonuma_scan_mm(mma, budget, &done);
-			clear_bit_unlock(0, &mma->scan_busy);
-		}
+		/* not due, or one of its tasks scans it: next mm */
+		covered = max(autonuma_scan_mm_if_due(mma, budget, &done), 1UL);
 		budget -= min(budget, covered);
 
 		spin_lock(&autonuma_mm_lock);
@@ -1020,16 +1031,9 @@ unsigned long autonuma_task_scan(void)
 	bool done;
 
 	if (!mma || !READ_ONCE(scan_task) || !autonuma_enabled() ||
-	    (current->flags & PF_KTHREAD))
+	    (current->flags & PF_KTHREAD) || autonuma_migration_backlogged())
 		return 0;
-	if (!READ_ONCE(mma->scan_address) &&
-	    time_before(jiffies, READ_ONCE(mma->next_pass)))
-		return 0;
-	if (autonuma_migration_backlogged() ||
-	    test_and_set_bit_lock(0, &mma->scan_busy))
-		return 0;
-	covered = autonuma_scan_mm(mma, READ_ONCE(pages_to_scan), &done);
-	clear_bit_unlock(0, &mma->scan_busy);
+	covered = autonuma_scan_mm_if_due(mma, READ_ONCE(pages_to_scan), &done);
 	atomic_long_add(covered, &task_pages_scanned);
 	return covered;
 }

@@ -66,10 +66,10 @@ struct sched_autonuma {
  *	@next_pass, @pass_pause_ms, @pages_queued_seen,
  *	@faults_remote_seen and @remote_passes
  * @scan_address: where the pass in progress resumes, 0 between passes
- * @next_pass: jiffies before which the mm's tasks do not start a new pass
- *	of it themselves (knuma_scand keeps its own pace)
+ * @next_pass: jiffies before which neither knuma_scand nor the mm's own
+ *	tasks start a new pass of it
  * @pass_pause_ms: pause after the last pass: short while passes queue
- *	pages, doubling while they do not
+ *	pages, growing fourfold while they do not (autonuma_next_pause())
  * @pages_queued: base pages queued for migration from hinting faults in
  *	the mm
  * @pages_queued_seen: @pages_queued at the end of the last pass
