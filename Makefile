@@ -6,6 +6,9 @@
 #   make check    the test suite (ends with "N passed, N failed")
 #   make shell    an interactive shell in a 2-node guest
 #   make patches  export the series as git format-patch mails, proven by git am
+#   make edit     make build/linux a git branch of the series, to edit in place
+#                 (FORCE=1 drops edits that were not exported)
+#   make export   write that branch back into patches/, series and the new files
 #   make kernel FLAVOUR=f   build one flavour (autonuma debug none numa_balancing)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about an hour)
 #   make bench-short  its smoke test (about 2 minutes)
@@ -14,7 +17,7 @@
 FLAVOUR ?= autonuma
 H := harness
 
-.PHONY: run check shell patches kernel bench bench-short clean
+.PHONY: run check shell patches edit export kernel bench bench-short clean
 
 run:
 	@$(H)/run.sh
@@ -28,6 +31,12 @@ shell:
 
 patches:
 	@$(H)/patches.sh
+
+edit:
+	@$(H)/edit.sh $(if $(FORCE),--force)
+
+export:
+	@$(H)/export.sh
 
 kernel:
 	@$(H)/prepare.sh $(FLAVOUR)

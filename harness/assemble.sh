@@ -15,6 +15,14 @@ MANIFEST=$TREE/.autonuma-files
 [ -f "$PRISTINE/Makefile" ] || die "no pristine tree: run harness/source.sh"
 [ -f "$SERIES" ] || die "$SERIES missing"
 
+# An edit tree (harness/edit.sh) is the developer's: build it as it is.
+if [ -d "$TREE/.git" ]; then
+	[ "$(sed -n 's/^id //p' "$EDIT_STATE" 2>/dev/null)" = "$(series_id)" ] ||
+		die "$TREE is an edit tree made from an earlier state of patches/, series or the new files here: 'make export' to keep its changes, or 'make edit FORCE=1' to start again from this repository"
+	msg "$TREE is an edit tree: building it as it is ('make export' writes it back)"
+	exit 0
+fi
+
 if [ ! -f "$TREE/Makefile" ]; then
 	msg "copying the pristine tree to $TREE"
 	rm -rf "$TREE"

@@ -67,3 +67,30 @@ debian_version() {
 objdir() {
 	echo "$BUILD/obj-$1"
 }
+
+# The new files listed in ../series, one per line.
+series_newfiles() {
+	sed -n 's/^[[:space:]]\{1,\}\([^#[:space:]][^[:space:]]*\).*/\1/p' "$ROOT/series"
+}
+
+# A digest of everything the series is made of: series, the patches it
+# names and the new files it lists.  The edit tree (harness/edit.sh)
+# records it, so that a change made to them behind its back is noticed.
+series_id() {
+	(
+		cd "$ROOT"
+		cat series
+		for p in $(sed -n 's/^\([^#[:space:]][^[:space:]]*\).*/\1/p' series); do
+			echo "patches/$p"
+			cat "patches/$p" 2>/dev/null || echo missing
+		done
+		for f in $(series_newfiles); do
+			echo "$f $([ -x "$f" ] && echo x)"
+			cat "$f" 2>/dev/null || echo missing
+		done
+	) | sha1sum | cut -d' ' -f1
+}
+
+# The edit tree's record of the series it last agreed with.
+EDIT_STATE=$TREE/.git/autonuma-edit
+
