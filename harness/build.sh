@@ -8,6 +8,7 @@ flavour=${1:-}
 [ -n "$flavour" ] || die "usage: build.sh FLAVOUR"
 check_flavour "$flavour"
 O=$(objdir "$flavour")
+heavy_lock
 mkdir -p "$CCACHE_DIR"
 
 "$HARNESS/config.sh" "$flavour"

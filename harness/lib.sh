@@ -64,6 +64,19 @@ debian_version() {
 	dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null || echo unknown
 }
 
+# heavy_lock: hold the machine-wide lock for a kernel build or a guest,
+# so that only one runs at a time on these two cores, whichever clone (or
+# helper) starts it.  Held until the calling script exits.
+heavy_lock() {
+	[ -z "${AUTONUMA_HEAVY_LOCKED:-}" ] || return 0
+	exec 9>>"${AUTONUMA_LOCK:-/tmp/autonuma-heavy.lock}"
+	if ! flock -n 9; then
+		msg "waiting for another kernel build or guest on this machine"
+		flock 9
+	fi
+	export AUTONUMA_HEAVY_LOCKED=1
+}
+
 objdir() {
 	echo "$BUILD/obj-$1"
 }

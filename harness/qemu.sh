@@ -36,6 +36,7 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 check_flavour "$flavour"
+heavy_lock
 check_uint --nodes "$nodes" 1
 check_uint --cpus-per-node "$cpn" 1
 check_uint --mem-per-node "$mem" 128
