@@ -143,18 +143,33 @@ static int __init setup_noautonuma(char *str)
 }
 __setup("noautonuma", setup_noautonuma);
 
+/* -1 until autonuma_possible() first decides, then 0 or 1 for good. */
+static int autonuma_possible_state __read_mostly = -1;
+
 /**
  * autonuma_possible - can AutoNUMA run on this machine at all?
  *
- * Evaluated at every fork rather than once at an initcall, because the
- * first user task (init) is created before initcalls run.  Command line
- * parameters are parsed and the NUMA topology is known by then.
+ * Decided once, at the first call: the first fork (of kernel_init, before
+ * any initcall) or page_ext's need() callback, whichever comes first.
+ * Command line parameters are parsed and the boot-time NUMA topology is
+ * known by then.  The answer never changes afterwards: the queues, the
+ * threads, sysfs and the per-page data are set up for it at boot, so a
+ * node onlined later (memory hotplug, CXL or dax-kmem memory) does not make
+ * a one-node machine a NUMA machine for AutoNUMA, and on a machine where
+ * AutoNUMA runs such a node only ever sends pages away (it has no
+ * knuma_migrated queue).
  *
- * Return: false with "noautonuma" or on a machine with a single node.
+ * Return: false with "noautonuma" or on a machine booted with one node.
  */
 bool autonuma_possible(void)
 {
-	return !autonuma_cmdline_off && num_online_nodes() > 1;
+	int state = READ_ONCE(autonuma_possible_state);
+
+	if (unlikely(state < 0)) {
+		state = !autonuma_cmdline_off && num_online_nodes() > 1;
+		WRITE_ONCE(autonuma_possible_state, state);
+	}
+	return state;
 }
 
 /**
