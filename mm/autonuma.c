@@ -390,9 +390,14 @@ static int autonuma_rr_next(const unsigned long *nr_src, int nr_nodes, int rr)
 	return NUMA_NO_NODE;
 }
 
+/* Base pages of the largest page AutoNUMA queues: a THP, if there are any. */
+#define AUTONUMA_MAX_PAGE_NR \
+	(IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ? HPAGE_PMD_NR : 1)
+
 static unsigned long autonuma_queue_limit(void)
 {
-	return max(2UL * READ_ONCE(pages_to_migrate), (unsigned long)HPAGE_PMD_NR);
+	return max(2UL * READ_ONCE(pages_to_migrate),
+		   (unsigned long)AUTONUMA_MAX_PAGE_NR);
 }
 
 /* Pages queued, for knuma_scand's pacing (see autonuma_pass_sleep()). */
