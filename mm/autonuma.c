@@ -421,8 +421,23 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 	mod_node_page_state(page_pgdat(page),
 			    NR_ISOLATED_ANON + page_is_file_lru(page), nr);
 
-	WRITE_ONCE(ape->migrate_nid, dst + 1);
 	spin_lock(&q->lock);
+	/*
+	 * Switching AutoNUMA off may have happened since this fault checked
+	 * it.  knuma_migratedN drains its queue under q->lock after the
+	 * switch: seen here under the same lock, the switch either comes
+	 * after this page is on the queue (and the drain puts it back) or
+	 * is seen now.  So no page stays isolated on a queue nobody drains.
+	 */
+	if (unlikely(!autonuma_enabled())) {
+		spin_unlock(&q->lock);
+		mod_node_page_state(page_pgdat(page),
+				    NR_ISOLATED_ANON + page_is_file_lru(page),
+				    -nr);
+		putback_lru_page(page);
+		return false;
+	}
+	WRITE_ONCE(ape->migrate_nid, dst + 1);
 	list_add_tail(&page->lru, &q->src[src]);
 	q->nr_src[src] += nr;
 	was_empty = !q->nr_queued;
