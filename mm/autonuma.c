@@ -44,6 +44,7 @@
 #include <linux/autonuma_sched.h>
 #include <linux/autonuma_types.h>
 #include <linux/cpuhotplug.h>
+#include <linux/cpuset.h>
 #include <linux/ctype.h>
 #include <linux/freezer.h>
 #include <linux/hash.h>
@@ -452,12 +453,66 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 	return true;
 }
 
-/* May AutoNUMA move this page of this vma for the current task? */
-static bool autonuma_may_migrate(struct page *page,
-				 struct vm_area_struct *vma)
+/**
+ * autonuma_policy_allows - may a page at @addr of @vma move to @nid?
+ * @vma: the vma the page is mapped in
+ * @addr: the address it is mapped at
+ * @nid: the node AutoNUMA would move it to
+ *
+ * The policy lookup of the fault path, as in mpol_misplaced(): the shared
+ * policy of the vma's object (shmem and tmpfs, set by mbind() through any
+ * mapping or by the mount's mpol= option) or the vma's own policy, else
+ * the current task's.  Only a policy that allows migrate-on-fault
+ * (MPOL_F_MOF: the default, or mbind() with MPOL_MF_LAZY) lets pages
+ * move, and then only within its nodes: one that moves pages towards the
+ * faulting CPU (MPOL_F_MORON, the default) anywhere it allows.
+ *
+ * Called with the page table lock held, as mpol_misplaced() is.
+ *
+ * Return: true when the policy allows the page on @nid.
+ */
+static bool autonuma_policy_allows(struct vm_area_struct *vma,
+				   unsigned long addr, int nid)
 {
-	/* An explicit memory policy always wins. */
-	if (vma->vm_policy || current->mempolicy)
+	struct mempolicy *pol = __get_vma_policy(vma, addr);
+	bool allowed = false;
+
+	if (!pol)
+		pol = get_task_policy(current);
+	if (!(pol->flags & MPOL_F_MOF))
+		goto out;
+	switch (pol->mode) {
+	case MPOL_LOCAL:
+		allowed = true;
+		break;
+	case MPOL_PREFERRED:
+		/* the default policy of a task: follow the faulting CPU */
+		allowed = (pol->flags & MPOL_F_MORON) ||
+			  node_isset(nid, pol->nodes);
+		break;
+	case MPOL_BIND:
+	case MPOL_PREFERRED_MANY:
+		allowed = node_isset(nid, pol->nodes);
+		break;
+	default:
+		/* interleaving spreads on purpose */
+		break;
+	}
+out:
+	mpol_cond_put(pol);
+	return allowed;
+}
+
+/* May AutoNUMA move this page of this vma to @nid for the current task? */
+static bool autonuma_may_migrate(struct page *page,
+				 struct vm_area_struct *vma, unsigned long addr,
+				 int nid)
+{
+	/* The task's cpuset: knuma_migratedN allocates outside it. */
+	if (!node_isset(nid, cpuset_current_mems_allowed))
+		return false;
+	/* An explicit memory policy wins, as it does for NUMA balancing. */
+	if (!autonuma_policy_allows(vma, addr, nid))
 		return false;
 	/* Memory shared between processes stays where it is. */
 	if (PageTransHuge(page) ? total_mapcount(page) != 1 :
@@ -490,9 +545,10 @@ static void autonuma_charge_task(struct mm_struct *mm, int page_nid, int nr)
 	sa->numa_fault_tot += nr;
 }
 
-/* Account one hinting fault on @page and run the filter on it. */
+/* Account one hinting fault on @page at @addr and run the filter on it. */
 static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
-				int page_nid, int this_nid, int nr)
+				unsigned long addr, int page_nid, int this_nid,
+				int nr)
 {
 	struct autonuma_page_ext *ape;
 	int last_nid, queued_nid;
@@ -535,7 +591,7 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 		WRITE_ONCE(ape->hold, READ_ONCE(ape->hold) - 1);
 		break;
 	case AUTONUMA_FILTER_QUEUE:
-		if (autonuma_may_migrate(page, vma) &&
+		if (autonuma_may_migrate(page, vma, addr, this_nid) &&
 		    autonuma_memory_may_follow(vma->vm_mm, this_nid) &&
 		    autonuma_queue_page(page, page_nid, this_nid, ape)) {
 			if (vma->vm_mm->mm_autonuma)
@@ -576,7 +632,7 @@ static void autonuma_fault_pte_range(struct vm_fault *vmf, int this_nid)
 
 		page = vm_normal_page(vma, addr, old_pte);
 		if (page && !is_zone_device_page(page) && !PageCompound(page))
-			autonuma_fault_page(vma, page, page_to_nid(page),
+			autonuma_fault_page(vma, page, addr, page_to_nid(page),
 					    this_nid, 1);
 
 		old_pte = ptep_modify_prot_start(vma, addr, ptep);
@@ -609,7 +665,8 @@ void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
 	lockdep_assert_held(vmf->ptl);
 	if (page_nid != this_nid && vmf->vma->vm_mm->mm_autonuma)
 		atomic_long_inc(&vmf->vma->vm_mm->mm_autonuma->faults_remote);
-	autonuma_fault_page(vmf->vma, page, page_nid, this_nid, nr);
+	autonuma_fault_page(vmf->vma, page, vmf->address, page_nid, this_nid,
+			    nr);
 	if (nr == 1 && READ_ONCE(scan_pmd))
 		autonuma_fault_pte_range(vmf, this_nid);
 }
@@ -761,9 +818,30 @@ static const struct mm_walk_ops autonuma_scan_ops = {
 };
 
 /*
+ * Does the policy of @vma let its pages move on fault?  vma_policy_mof(),
+ * except that a shmem object without a shared policy of its own follows
+ * the default policy (vma_policy_mof() says no), and the task's policy is
+ * judged per fault (autonuma_policy_allows()): knuma_scand is not the task.
+ */
+static bool autonuma_vma_policy_mof(struct vm_area_struct *vma)
+{
+	struct mempolicy *pol = vma->vm_policy;
+	bool mof;
+
+	if (vma->vm_ops && vma->vm_ops->get_policy) {
+		pol = vma->vm_ops->get_policy(vma, vma->vm_start);
+		mof = !pol || (pol->flags & MPOL_F_MOF);
+		mpol_cond_put(pol);
+		return mof;
+	}
+	return !pol || (pol->flags & MPOL_F_MOF);
+}
+
+/*
  * Which vmas knuma_scand leaves alone: what cannot migrate (PFN and mixed
- * maps, I/O, hugetlb), what has an explicit memory policy (the user placed
- * it), what cannot be accessed anyway, read-only file mappings (shared
+ * maps, I/O, hugetlb), what has a memory policy that does not allow
+ * migrate-on-fault (the user placed it, see autonuma_policy_allows()),
+ * what cannot be accessed anyway, read-only file mappings (shared
  * library text, which is shared and cheap to cache remotely), and mlocked
  * memory: who mlocks asks for no page faults on it, and a hinting fault is
  * one.
@@ -774,7 +852,7 @@ static bool autonuma_vma_scannable(struct vm_area_struct *vma)
 		return false;
 	if (!vma_migratable(vma) || is_vm_hugetlb_page(vma))
 		return false;
-	if (vma->vm_policy || !vma_is_accessible(vma))
+	if (!autonuma_vma_policy_mof(vma) || !vma_is_accessible(vma))
 		return false;
 	if (vma->vm_file && (vma->vm_flags & (VM_READ | VM_WRITE)) == VM_READ)
 		return false;
