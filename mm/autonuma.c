@@ -673,15 +673,19 @@ void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
 
 /*
  * The mms knuma_scand walks.  autonuma_scan_cursor is the next mm to scan;
- * it points at the list head itself at the end of a pass.  The list holds
- * no reference: an mm is unregistered by __mmput() (autonuma_exit()) before
- * exit_mmap(), or by __mmdrop() for an mm that never had __mmput() (a
- * failed exec), always before its mm_autonuma is freed.  The scanner pins
- * the mm it scans under autonuma_mm_lock with mmget_not_zero(), so that
- * __mmput() cannot run until the scan of that mm is over, and with
- * mmgrab(), because a failed exec drops its mm with mmdrop() alone.  This
- * is the khugepaged scheme without its mm_slot: exit never waits for the
- * scanner, and the scanner never touches an mm that is going away.
+ * it points at the list head itself at the end of a pass.
+ *
+ * Lifetime, after khugepaged: an mm is put on the list by one of its own
+ * tasks, from its task_work while AutoNUMA is on (autonuma_register_mm()),
+ * so only an mm that is a live process's is ever listed, never one that an
+ * exec is still building or dropping after a failure, and a process that
+ * never runs while AutoNUMA is on costs nothing.  It is taken off by
+ * __mmput() (autonuma_exit()) before exit_mmap() and before __mmput()
+ * drops the mm_count reference of its users.  So an mm found on the list
+ * under autonuma_mm_lock has mm_count > 0, and knuma_scand pins only that
+ * (mmgrab()), never mm_users: it never becomes the last user and never
+ * runs a process's exit_mmap().  It checks mm_users under mmap_lock
+ * (autonuma_mm_exiting()) and leaves an exiting mm alone.
  */
 static DEFINE_SPINLOCK(autonuma_mm_lock);
 static LIST_HEAD(autonuma_mm_head);
@@ -694,9 +698,11 @@ static size_t mm_autonuma_size(void)
 }
 
 /**
- * __mm_autonuma_alloc - allocate the per-mm AutoNUMA state and register the
- *	mm with knuma_scand
+ * __mm_autonuma_alloc - allocate the per-mm AutoNUMA state
  * @mm: a new mm, from mm_init()
+ *
+ * The mm is not registered with knuma_scand yet: see
+ * autonuma_register_mm().
  *
  * Return: 0 on success, -ENOMEM on failure.
  */
@@ -707,29 +713,49 @@ int __mm_autonuma_alloc(struct mm_struct *mm)
 	mma = kzalloc(mm_autonuma_size(), GFP_KERNEL);
 	if (!mma)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&mma->mm_node);
 	mma->mm = mm;
 	mma->numa_fault_tmp = mma->numa_fault + nr_node_ids;
 	mma->pass_pause_ms = READ_ONCE(scan_sleep_millisecs);
 	mma->next_pass = jiffies + msecs_to_jiffies(AUTONUMA_TASK_SCAN_DELAY_MS);
 	mm->mm_autonuma = mma;
+	return 0;
+}
 
+/**
+ * autonuma_register_mm - put the current task's mm on knuma_scand's list
+ *
+ * Called by the task's task_work while AutoNUMA is on.  The task holds a
+ * user reference of its mm, so __mmput(), which unregisters it, has not
+ * run and cannot run before this returns.  Takes autonuma_mm_lock once
+ * per mm, not per fork.
+ */
+void autonuma_register_mm(void)
+{
+	struct mm_struct *mm = current->mm;
+	struct mm_autonuma *mma = mm ? mm->mm_autonuma : NULL;
+
+	if (!mma || test_bit(0, &mma->registered) ||
+	    test_and_set_bit(0, &mma->registered))
+		return;
 	spin_lock(&autonuma_mm_lock);
 	list_add_tail(&mma->mm_node, &autonuma_mm_head);
 	spin_unlock(&autonuma_mm_lock);
-	return 0;
 }
 
 /**
  * __autonuma_exit - unregister an mm from knuma_scand
  * @mm: an mm whose last user is gone, from __mmput()
  *
- * The scanner cannot be scanning @mm (it would hold a user reference), but
- * its cursor may point at it: move the cursor on.
+ * knuma_scand may be scanning @mm (it holds only mm_count and sees
+ * mm_users at 0), and its cursor may point at it: move the cursor on.
  */
 void __autonuma_exit(struct mm_struct *mm)
 {
 	struct mm_autonuma *mma = mm->mm_autonuma;
 
+	if (!test_bit(0, &mma->registered))
+		return;
 	spin_lock(&autonuma_mm_lock);
 	if (autonuma_scan_cursor == &mma->mm_node)
 		autonuma_scan_cursor = mma->mm_node.next;
@@ -745,11 +771,16 @@ void __mm_autonuma_free(struct mm_struct *mm)
 {
 	struct mm_autonuma *mma = mm->mm_autonuma;
 
-	/* mm_init() failed after registering, before any __mmput() */
-	if (!list_empty(&mma->mm_node))
-		__autonuma_exit(mm);
+	/* __mmput() unregistered it, or it was never registered */
+	WARN_ON_ONCE(!list_empty(&mma->mm_node));
 	kfree(mma);
 	mm->mm_autonuma = NULL;
+}
+
+/* An mm whose users are gone is being torn down: leave it alone. */
+static bool autonuma_mm_exiting(struct mm_struct *mm)
+{
+	return atomic_read(&mm->mm_users) == 0;
 }
 
 static DECLARE_WAIT_QUEUE_HEAD(knuma_scand_wait);
@@ -962,6 +993,10 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 	/* Never make a process wait for us: try again next pass. */
 	if (!mmap_read_trylock(mm))
 		return 1;
+	if (autonuma_mm_exiting(mm)) {
+		mmap_read_unlock(mm);
+		return 1;
+	}
 
 	for_each_vma(vmi, vma) {
 		/* resume at this vma after a break */
@@ -1049,12 +1084,7 @@ static bool autonuma_scan_batch(void)
 		mma = list_entry(autonuma_scan_cursor, struct mm_autonuma,
 				 mm_node);
 		mm = mma->mm;
-		if (!mmget_not_zero(mm)) {
-			/* exiting: autonuma_exit() is about to unlink it */
-			autonuma_scan_cursor = mma->mm_node.next;
-			goto next;
-		}
-		/* see autonuma_mm_lock for why the mm_count reference too */
+		/* listed, so mm_count > 0: see autonuma_mm_lock */
 		mmgrab(mm);
 		spin_unlock(&autonuma_mm_lock);
 
@@ -1063,15 +1093,13 @@ static bool autonuma_scan_batch(void)
 		budget -= min(budget, covered);
 
 		spin_lock(&autonuma_mm_lock);
-		/* we hold a user reference, so mma is still on the list */
-		if (done)
+		/* if __mmput() unlinked it meanwhile, it moved the cursor on */
+		if (done && autonuma_scan_cursor == &mma->mm_node)
 			autonuma_scan_cursor = mma->mm_node.next;
 		spin_unlock(&autonuma_mm_lock);
-		/* may be the last users: both end up taking autonuma_mm_lock */
-		mmput(mm);
+		/* may be the last reference; __mmdrop() takes no lock of ours */
 		mmdrop(mm);
 		spin_lock(&autonuma_mm_lock);
-next:
 		if (autonuma_scan_cursor == &autonuma_mm_head) {
 			spin_unlock(&autonuma_mm_lock);
 			WRITE_ONCE(full_scans, full_scans + 1);

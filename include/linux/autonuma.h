@@ -48,8 +48,7 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 		      struct pid *pid, struct task_struct *task);
 
 /**
- * mm_autonuma_alloc - allocate the AutoNUMA state of a new mm and register
- *	it with knuma_scand
+ * mm_autonuma_alloc - allocate the AutoNUMA state of a new mm
  * @mm: the mm being initialised (possibly a copy of its parent's)
  *
  * Return: 0 on success (also when AutoNUMA is impossible here and nothing
@@ -74,7 +73,7 @@ static inline void mm_autonuma_free(struct mm_struct *mm)
 }
 
 /**
- * autonuma_exit - unregister an exiting mm from knuma_scand
+ * autonuma_exit - unregister an exiting mm from knuma_scand, if registered
  * @mm: the mm, whose last user is gone; must run before exit_mmap()
  */
 static inline void autonuma_exit(struct mm_struct *mm)

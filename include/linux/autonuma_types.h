@@ -58,6 +58,8 @@ struct sched_autonuma {
  * struct mm_autonuma - per-mm NUMA working set
  * @mm_node: entry in knuma_scand's list of registered mms, protected by
  *	autonuma_mm_lock (mm/autonuma.c)
+ * @registered: bit 0 is set once the mm was put on knuma_scand's list, by
+ *	one of its own tasks (autonuma_register_mm()); never cleared
  * @mm: the mm this belongs to
  * @numa_fault_pass: number of completed scan passes over the mm
  * @numa_fault_tot: sum of @numa_fault over all nodes
@@ -90,6 +92,7 @@ struct sched_autonuma {
  */
 struct mm_autonuma {
 	struct list_head mm_node;
+	unsigned long registered;
 	struct mm_struct *mm;
 	unsigned long numa_fault_pass;
 	unsigned long numa_fault_tot;

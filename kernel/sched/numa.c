@@ -498,7 +498,11 @@ static void autonuma_task_work(struct callback_head *work)
 
 	WARN_ON_ONCE(p->sched_autonuma != sa);
 	work->next = work;	/* may be queued again */
-	if (!autonuma_enabled() || !autonuma_task_eligible(p))
+	if (!autonuma_enabled())
+		return;
+	/* knuma_scand learns of a process from its running tasks */
+	autonuma_register_mm();
+	if (!autonuma_task_eligible(p))
 		return;
 
 	/* local_clock(): the balancer may move us to another CPU */
