@@ -1018,7 +1018,7 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 			covered += (end - addr) >> PAGE_SHIFT;
 			addr = end;
 			if (covered >= budget || autonuma_scan_should_stop() ||
-			    !autonuma_enabled()) {
+			    !autonuma_enabled() || autonuma_mm_exiting(mm)) {
 				*done = addr >= vma->vm_end && !find_vma(mm, addr);
 				goto out;
 			}
