@@ -17,8 +17,15 @@ MANIFEST=$TREE/.autonuma-files
 
 # An edit tree (harness/edit.sh) is the developer's: build it as it is.
 if [ -d "$TREE/.git" ]; then
-	[ "$(sed -n 's/^id //p' "$EDIT_STATE" 2>/dev/null)" = "$(series_id)" ] ||
-		die "$TREE is an edit tree made from an earlier state of patches/, series or the new files here: 'make export' to keep its changes, or 'make edit FORCE=1' to start again from this repository"
+	if [ "$(sed -n 's/^id //p' "$EDIT_STATE" 2>/dev/null)" != "$(series_id)" ]; then
+		# Nothing in it that was not exported: make it afresh.
+		if [ "$(git -C "$TREE" rev-parse HEAD)" = "$(sed -n 's/^head //p' "$EDIT_STATE" 2>/dev/null)" ] &&
+		   [ -z "$(git -C "$TREE" status --porcelain)" ]; then
+			msg "the series here changed: making the edit tree $TREE afresh"
+			exec "$HARNESS/edit.sh" --force
+		fi
+		die "$TREE is an edit tree with changes not exported, and the series here changed too: 'make export' to keep the tree's changes (after committing or dropping those here), or 'make edit FORCE=1' to drop them"
+	fi
 	msg "$TREE is an edit tree: building it as it is ('make export' writes it back)"
 	exit 0
 fi
