@@ -9,6 +9,10 @@
  *    a set_mempolicy() task policy, stays where it is;
  *  - pages two nodes take turns on are not migrated back and forth;
  *  - enabled=0 stops scanning and migration, enabled=1 restarts them;
+ *  - enabled=0 while pages are being queued leaves none isolated;
+ *  - a process that exits while knuma_scand scans it has its memory
+ *    freed by the time its parent reaps it (the scanner never holds a
+ *    user reference of an mm);
  *  - the thread's own task context scans its mm (knuma_scand/task_scan),
  *    and task_scan=0 stops that while knuma_scand goes on;
  *  - /proc/PID/autonuma reports the faults of the thread on node 1 and is
@@ -62,6 +66,14 @@
 #define DISABLE_WARMUP_CAP_MS	30000
 #define DISABLE_GRACE_MS	500	/* on top of 2 sleep intervals */
 #define DISABLE_QUIET_MS	1000
+#define ISOLATED_LEN		(32 * SZ_1M)
+#define ISOLATED_ROUNDS		100
+#define ISOLATED_QUEUE_CAP_MS	2000	/* for a round's first queued page */
+#define ISOLATED_DRAIN_MS	1000	/* for nr_isolated_* to reach 0 */
+#define EXIT_LEN		(128 * SZ_1M)
+#define EXIT_ROUNDS		8
+#define EXIT_SLACK		(8 * SZ_1M)	/* the rest of the system */
+#define EXIT_MAX_HOGS		16
 #define ENABLE_RESUME_MS	5000
 
 #define TASK_SCAN_LEN		(16 * SZ_1M)
@@ -82,7 +94,7 @@
 #define THREAD_WAIT_MS		30000
 
 #define NOBODY_ID		65534
-#define NR_TESTS		13
+#define NR_TESTS		15
 
 static size_t page_size;
 
@@ -1161,6 +1173,245 @@ out:
 			 ENABLE_RESUME_MS);
 }
 
+/* nr_isolated_anon + nr_isolated_file, or -1 when unreadable. */
+static long long nr_isolated(void)
+{
+	unsigned long long anon, file;
+
+	if (an_vmstat("nr_isolated_anon", &anon) ||
+	    an_vmstat("nr_isolated_file", &file))
+		return -1;
+	return anon + file;
+}
+
+/*
+ * Switch AutoNUMA off ISOLATED_ROUNDS times while pages are being queued:
+ * each time, nr_isolated_* must come back to 0 while AutoNUMA stays off.
+ * A fault that passed its enabled check before the switch and queued its
+ * page after knuma_migratedN had drained its queue left that page
+ * isolated until AutoNUMA was switched on again.  One thread touches the
+ * buffer at a time, on SRC_NODE and DST_NODE in turns, so that its pages
+ * are always remote, and so that knuma_migratedN finds a CPU of its node
+ * free and drains while a fault (up to 512 pages in pmd mode) is still
+ * queueing.
+ */
+static void test_disable_isolated(void)
+{
+	unsigned long long q0, q, t0, queued_rounds = 0;
+	bool ok = false, stopped = true;
+	struct toucher t[2];
+	long long iso = -1;
+	int i, n = 0, round;
+	char *buf;
+	int ret;
+
+	buf = an_alloc(ISOLATED_LEN, page_size, MADV_NOHUGEPAGE);
+	if (!buf) {
+		ksft_print_msg("mmap: %s\n", strerror(errno));
+		goto out;
+	}
+	if (!place_buffer(buf, ISOLATED_LEN, SRC_NODE))
+		goto free;
+	ret = an_set_knob("enabled", 0);
+	if (ret) {
+		ksft_print_msg("cannot write enabled=0: %s\n", strerror(-ret));
+		goto free;
+	}
+	for (; n < 2; n++) {
+		ret = toucher_start(&t[n], n ? SRC_NODE : DST_NODE, -1, buf,
+				    ISOLATED_LEN);
+		if (ret) {
+			ksft_print_msg("thread on node %d: %s\n",
+				       n ? SRC_NODE : DST_NODE, strerror(-ret));
+			goto stop;
+		}
+		if (n && !toucher_park(&t[n]))
+			goto stop;
+	}
+	for (round = 0; round < ISOLATED_ROUNDS; round++) {
+		/* the thread of the other node takes over */
+		if (round) {
+			if (!toucher_park(&t[(round - 1) % 2]))
+				goto stop;
+			__atomic_store_n(&t[round % 2].cmd, T_RUN,
+					 __ATOMIC_RELEASE);
+		}
+
+		/* on until pages are being queued, then off at once */
+		if (an_vmstat("autonuma_pages_queued", &q0) ||
+		    an_set_knob("enabled", 1)) {
+			ksft_print_msg("cannot switch AutoNUMA on\n");
+			goto stop;
+		}
+		t0 = an_now_ms();
+		while (!an_vmstat("autonuma_pages_queued", &q) && q == q0 &&
+		       an_now_ms() - t0 < ISOLATED_QUEUE_CAP_MS)
+			an_sleep_ms(1);
+		queued_rounds += q != q0;
+		an_sleep_ms(round % 8);
+		if (an_set_knob("enabled", 0)) {
+			ksft_print_msg("cannot switch AutoNUMA off\n");
+			goto stop;
+		}
+
+		t0 = an_now_ms();
+		while ((iso = nr_isolated()) > 0 &&
+		       an_now_ms() - t0 < ISOLATED_DRAIN_MS)
+			an_sleep_ms(2);
+		if (iso) {
+			ksft_print_msg("enabled=0, round %d: nr_isolated_* still %lld after %d ms\n",
+				       round, iso, ISOLATED_DRAIN_MS);
+			goto stop;
+		}
+	}
+	ok = queued_rounds >= ISOLATED_ROUNDS / 2;
+	ksft_print_msg("enabled=0: %d rounds, pages queued when switched off in %llu\n",
+		       ISOLATED_ROUNDS, queued_rounds);
+stop:
+	for (i = 0; i < n; i++)
+		stopped = toucher_stop(&t[i]) && stopped;
+free:
+	free_after(stopped, buf, ISOLATED_LEN);
+out:
+	an_set_knob("enabled", 1);
+	ksft_test_result(ok,
+			 "enabled=0 while pages are queued: nr_isolated_* back to 0 within %d ms, %d times\n",
+			 ISOLATED_DRAIN_MS, ISOLATED_ROUNDS);
+}
+
+/* Anonymous pages mapped in the system, or -1: freed at unmap, unlike MemFree. */
+static long long anon_mapped(void)
+{
+	unsigned long long val;
+
+	return an_vmstat("nr_anon_pages", &val) ? -1 : (long long)(val * page_size);
+}
+
+/*
+ * A child on SRC_NODE's CPUs that maps and touches EXIT_LEN there (local
+ * memory: nothing to queue for migration), says so, and waits to be
+ * killed.
+ */
+static void exit_child(int fd)
+{
+	char *buf;
+	size_t off;
+
+	if (an_pin_to_node(SRC_NODE))
+		_exit(1);
+	buf = an_alloc(EXIT_LEN, page_size, MADV_NOHUGEPAGE);
+	if (!buf)
+		_exit(1);
+	for (off = 0; off < EXIT_LEN; off += page_size)
+		buf[off] = 1;
+	if (write(fd, "r", 1) != 1)
+		_exit(1);
+	for (;;)
+		touch_pass(buf, EXIT_LEN);
+}
+
+/*
+ * knuma_scand runs at nice 19: with every CPU busy it scans slowly, and
+ * a scanner that held a user reference (mm_users) of the mm it scans ran
+ * the exit_mmap() of a process that exited meanwhile itself, later: the
+ * memory stayed allocated after the parent had reaped the child.  With
+ * CPU hogs on every CPU and only knuma_scand scanning (task_scan=0), kill
+ * children that are being scanned and check that their memory is unmapped
+ * (nr_anon_pages) as soon as waitpid() returns.
+ */
+static void test_exit_scanned(void)
+{
+	unsigned long long task_scan = 1;
+	long long before, after, worst = 0;
+	pid_t hogs[EXIT_MAX_HOGS];
+	int i, nr_hogs = 0, round;
+	bool ok = false;
+	cpu_set_t set;
+
+	if (an_get_knob("knuma_scand/task_scan", &task_scan) ||
+	    an_set_knob("knuma_scand/task_scan", 0)) {
+		ksft_print_msg("exit: cannot set knuma_scand/task_scan=0\n");
+		goto out;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set))
+		goto out;
+	for (i = 0; i < CPU_SETSIZE && nr_hogs < EXIT_MAX_HOGS; i++) {
+		pid_t pid;
+
+		if (!CPU_ISSET(i, &set))
+			continue;
+		pid = fork();
+		if (pid < 0)
+			goto kill;
+		if (!pid) {
+			cpu_set_t one;
+
+			CPU_ZERO(&one);
+			CPU_SET(i, &one);
+			sched_setaffinity(0, sizeof(one), &one);
+			for (;;)
+				;
+		}
+		hogs[nr_hogs++] = pid;
+	}
+
+	ok = true;
+	for (round = 0; round < EXIT_ROUNDS && ok; round++) {
+		int fds[2], st;
+		pid_t pid;
+		char c;
+
+		before = anon_mapped();
+		if (before < 0 || pipe(fds)) {
+			ok = false;
+			break;
+		}
+		pid = fork();
+		if (pid < 0) {
+			ok = false;
+			break;
+		}
+		if (!pid) {
+			close(fds[0]);
+			exit_child(fds[1]);
+		}
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1) {
+			ksft_print_msg("exit: the child did not start\n");
+			ok = false;
+		}
+		close(fds[0]);
+		/* a few passes of knuma_scand over it, then kill it mid-way */
+		an_sleep_ms(200 + 70 * round);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		after = anon_mapped();
+		if (after < 0) {
+			ok = false;
+			break;
+		}
+		if (before - after > worst)
+			worst = before - after;
+		if (before - after > (long long)EXIT_SLACK) {
+			ksft_print_msg("exit: round %d: %lld MiB still mapped after waitpid()\n",
+				       round, (before - after) >> 20);
+			ok = false;
+		}
+	}
+	ksft_print_msg("exit: %d rounds, at most %lld KiB more anonymous memory mapped after the child was reaped\n",
+		       round, worst >> 10);
+kill:
+	for (i = 0; i < nr_hogs; i++) {
+		kill(hogs[i], SIGKILL);
+		waitpid(hogs[i], NULL, 0);
+	}
+out:
+	an_set_knob("knuma_scand/task_scan", task_scan);
+	ksft_test_result(ok,
+			 "exit: %d MiB of a process killed while scanned are unmapped when waitpid() returns, %d times\n",
+			 (int)(EXIT_LEN >> 20), EXIT_ROUNDS);
+}
+
 /* ---- g: scanning in the task's own context ---- */
 
 #define TASK_PAGES_SCANNED	"knuma_scand/task_pages_scanned"
@@ -1440,6 +1691,8 @@ int main(void)
 	test_task_policy();
 	test_shared();
 	test_disable();
+	test_disable_isolated();
+	test_exit_scanned();
 	test_task_scan();
 	test_thp();
 
