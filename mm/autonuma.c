@@ -395,9 +395,20 @@ static int autonuma_rr_next(const unsigned long *nr_src, int nr_nodes, int rr)
 #define AUTONUMA_MAX_PAGE_NR \
 	(IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ? HPAGE_PMD_NR : 1)
 
+/*
+ * Queued pages are isolated: move_pages(), mbind(MPOL_MF_MOVE) and
+ * compaction cannot move them, and too many of them throttle reclaim
+ * (too_many_isolated()).  So a queue holds little, 16 MiB worth at most
+ * (a THP at least), and knuma_migratedN takes pages as they come, within
+ * its pages_to_migrate per sleep_millisecs, rather than letting them wait
+ * for its next batch.
+ */
+#define AUTONUMA_QUEUE_PAGES	(SZ_16M >> PAGE_SHIFT)
+
 static unsigned long autonuma_queue_limit(void)
 {
-	return max(2UL * READ_ONCE(pages_to_migrate),
+	return max(min(2UL * READ_ONCE(pages_to_migrate),
+		       (unsigned long)AUTONUMA_QUEUE_PAGES),
 		   (unsigned long)AUTONUMA_MAX_PAGE_NR);
 }
 
@@ -416,6 +427,9 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 	bool was_empty;
 
 	if (!q || READ_ONCE(q->nr_queued) >= autonuma_queue_limit())
+		return false;
+	/* Do not take a page off the LRU for a node that cannot take it. */
+	if (!migrate_balanced_pgdat(NODE_DATA(dst), nr))
 		return false;
 	if (isolate_lru_page(page))
 		return false;
@@ -453,6 +467,26 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 	return true;
 }
 
+/* Does @pol allow migrate-on-fault to @nid?  See autonuma_policy_allows(). */
+static bool autonuma_mpol_allows(struct mempolicy *pol, int nid)
+{
+	if (!(pol->flags & MPOL_F_MOF))
+		return false;
+	switch (pol->mode) {
+	case MPOL_LOCAL:
+		return true;
+	case MPOL_PREFERRED:
+		/* the default policy of a task: follow the faulting CPU */
+		return (pol->flags & MPOL_F_MORON) || node_isset(nid, pol->nodes);
+	case MPOL_BIND:
+	case MPOL_PREFERRED_MANY:
+		return node_isset(nid, pol->nodes);
+	default:
+		/* interleaving spreads on purpose */
+		return false;
+	}
+}
+
 /**
  * autonuma_policy_allows - may a page at @addr of @vma move to @nid?
  * @vma: the vma the page is mapped in
@@ -475,32 +509,60 @@ static bool autonuma_policy_allows(struct vm_area_struct *vma,
 				   unsigned long addr, int nid)
 {
 	struct mempolicy *pol = __get_vma_policy(vma, addr);
-	bool allowed = false;
+	bool allowed;
 
 	if (!pol)
 		pol = get_task_policy(current);
-	if (!(pol->flags & MPOL_F_MOF))
-		goto out;
-	switch (pol->mode) {
-	case MPOL_LOCAL:
-		allowed = true;
-		break;
-	case MPOL_PREFERRED:
-		/* the default policy of a task: follow the faulting CPU */
-		allowed = (pol->flags & MPOL_F_MORON) ||
-			  node_isset(nid, pol->nodes);
-		break;
-	case MPOL_BIND:
-	case MPOL_PREFERRED_MANY:
-		allowed = node_isset(nid, pol->nodes);
-		break;
-	default:
-		/* interleaving spreads on purpose */
-		break;
-	}
-out:
+	allowed = autonuma_mpol_allows(pol, nid);
 	mpol_cond_put(pol);
 	return allowed;
+}
+
+struct autonuma_recheck {
+	int nid;
+	bool allowed;
+};
+
+static bool autonuma_recheck_one(struct folio *folio,
+				 struct vm_area_struct *vma,
+				 unsigned long addr, void *arg)
+{
+	struct autonuma_recheck *rc = arg;
+	struct mempolicy *pol = __get_vma_policy(vma, addr);
+
+	if (pol) {
+		rc->allowed = autonuma_mpol_allows(pol, rc->nid);
+		mpol_cond_put(pol);
+	}
+	return rc->allowed;
+}
+
+/*
+ * Is @page still allowed on @nid by the policies of the vmas that map it?
+ * A page waits on its queue for a moment: an mbind() or a shared policy
+ * set meanwhile wins over the fault that queued it.  The task's own
+ * policy and cpuset were checked at queue time, in the task; they cannot
+ * be seen from here.  A page whose rmap cannot be walked now (its lock is
+ * taken) is left where it is.
+ */
+static bool autonuma_recheck_policy(struct page *page, int nid)
+{
+	struct folio *folio = page_folio(page);
+	struct autonuma_recheck rc = { .nid = nid, .allowed = true };
+	struct rmap_walk_control rwc = {
+		.arg = &rc,
+		.rmap_one = autonuma_recheck_one,
+		.anon_lock = folio_lock_anon_vma_read,
+		.try_lock = true,
+	};
+	bool need_lock = !folio_test_anon(folio) || folio_test_ksm(folio);
+
+	if (need_lock && !folio_trylock(folio))
+		return false;
+	rmap_walk(folio, &rwc);
+	if (need_lock)
+		folio_unlock(folio);
+	return rc.allowed && !rwc.contended;
 }
 
 /* May AutoNUMA move this page of this vma to @nid for the current task? */
@@ -1272,6 +1334,8 @@ static unsigned long autonuma_dequeue(int nid, struct list_head *list,
 		/* only our isolation holds it: the process let go of it */
 		if (page_count(page) == 1)
 			keep = false;
+		if (keep && !autonuma_recheck_policy(page, nid))
+			keep = false;
 		if (!keep) {
 			dropped += thp_nr_pages(page);
 			autonuma_putback_page(page);
@@ -1405,27 +1469,49 @@ out:
 }
 
 /*
- * One batch of knuma_migratedN: up to pages_to_migrate base pages, in
- * small chunks (a THP is taken whole), so that switching AutoNUMA off or
- * stopping the thread takes effect between chunks, and few pages are off
- * the LRU at any time.
+ * One interval of knuma_migratedN: up to pages_to_migrate base pages
+ * within sleep_millisecs, in small chunks (a THP is taken whole), so that
+ * switching AutoNUMA off or stopping the thread takes effect between
+ * chunks.  Pages queued during the interval are taken as they come, so
+ * that they wait isolated for a chunk, not for the next interval; once
+ * the budget is spent, the thread sleeps out the interval.
  */
 #define AUTONUMA_MIGRATE_CHUNK	64
 
+static bool knuma_migrated_should_wake(struct autonuma_queue *q)
+{
+	return kthread_should_stop() || READ_ONCE(q->nr_queued) ||
+	       !autonuma_enabled();
+}
+
 static void autonuma_migrate_batch(int nid)
 {
+	struct autonuma_queue *q = autonuma_queues[nid];
 	unsigned long left = READ_ONCE(pages_to_migrate);
+	unsigned long end = jiffies +
+		msecs_to_jiffies(READ_ONCE(migrate_sleep_millisecs));
 
 	while (left && autonuma_enabled() && !kthread_should_stop()) {
 		unsigned long taken;
 
 		taken = autonuma_migrate_chunk(nid, min_t(unsigned long, left,
 							  AUTONUMA_MIGRATE_CHUNK));
-		if (!taken)
-			break;
-		left -= min(left, taken);
-		cond_resched();
+		if (taken) {
+			left -= min(left, taken);
+			cond_resched();
+			continue;
+		}
+		if (!time_before(jiffies, end))
+			return;
+		wait_event_freezable_timeout(q->wait,
+					     knuma_migrated_should_wake(q),
+					     end - jiffies);
 	}
+	if (!time_before(jiffies, end))
+		return;
+	/* budget spent: the rest of the interval, but wake to stop or switch */
+	wait_event_freezable_timeout(q->wait, kthread_should_stop() ||
+				     !autonuma_enabled(), end - jiffies);
 }
 
 /* Put back every page queued for @nid (AutoNUMA was switched off). */
@@ -1442,12 +1528,6 @@ static void autonuma_drain_queue(int nid)
 			atomic_long_add(taken, &pages_failed);
 		}
 	} while (taken);
-}
-
-static bool knuma_migrated_should_wake(struct autonuma_queue *q)
-{
-	return kthread_should_stop() || READ_ONCE(q->nr_queued) ||
-	       !autonuma_enabled();
 }
 
 static int knuma_migrated(void *arg)
@@ -1472,10 +1552,6 @@ static int knuma_migrated(void *arg)
 		if (kthread_should_stop() || !autonuma_enabled())
 			continue;
 		autonuma_migrate_batch(nid);
-		/* pause between batches, but wake at once to stop or switch */
-		wait_event_freezable_timeout(q->wait, kthread_should_stop() ||
-					     !autonuma_enabled(),
-			msecs_to_jiffies(READ_ONCE(migrate_sleep_millisecs)));
 	}
 	autonuma_drain_queue(nid);
 	return 0;
