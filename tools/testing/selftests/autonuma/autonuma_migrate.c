@@ -1259,7 +1259,7 @@ static void test_disable_isolated(void)
 		       an_now_ms() - t0 < ISOLATED_DRAIN_MS)
 			an_sleep_ms(2);
 		if (iso) {
-			ksft_print_msg("enabled=0, round %d: nr_isolated_* still %lld after %d ms\n",
+			ksft_print_msg("enabled=0, round %d: nr_isolated %lld after %d ms\n",
 				       round, iso, ISOLATED_DRAIN_MS);
 			goto stop;
 		}
@@ -1398,7 +1398,7 @@ static void test_exit_scanned(void)
 			ok = false;
 		}
 	}
-	ksft_print_msg("exit: %d rounds, at most %lld KiB more anonymous memory mapped after the child was reaped\n",
+	ksft_print_msg("exit: %d rounds, at most %lld KiB more anon mapped once reaped\n",
 		       round, worst >> 10);
 kill:
 	for (i = 0; i < nr_hogs; i++) {
