@@ -407,9 +407,11 @@ static int autonuma_rr_next(const unsigned long *nr_src, int nr_nodes, int rr)
 
 static unsigned long autonuma_queue_limit(void)
 {
-	return max(min(2UL * READ_ONCE(pages_to_migrate),
-		       (unsigned long)AUTONUMA_QUEUE_PAGES),
-		   (unsigned long)AUTONUMA_MAX_PAGE_NR);
+	unsigned long limit = min_t(unsigned long,
+				    2UL * READ_ONCE(pages_to_migrate),
+				    AUTONUMA_QUEUE_PAGES);
+
+	return max_t(unsigned long, limit, AUTONUMA_MAX_PAGE_NR);
 }
 
 /* Pages queued, for knuma_scand's pacing (see autonuma_pass_sleep()). */
