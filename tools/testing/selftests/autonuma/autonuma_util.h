@@ -351,9 +351,10 @@ struct an_pfn_range {
 
 /* Process-wide state of the helpers. */
 struct an_state {
-	/* Knobs to put back at exit: files[0] is "enabled". */
+	/* Knobs to put back at exit: files[0] is "enabled" if has_enabled. */
 	struct an_saved_file files[AN_MAX_SAVED];
 	int nr_files;
+	int has_enabled;		/* the kernel has AutoNUMA */
 	int saved;			/* files[] complete, restore armed */
 	pid_t saver;			/* only this process restores */
 	/* Wall-clock budget of the whole program, CLOCK_MONOTONIC ms. */
@@ -438,7 +439,7 @@ static inline int an_set_knob(const char *name, unsigned long long val)
 	ret = an_write_str(path, buf);
 	if (ret)
 		return ret;
-	if (an_get_knob(path, &cur) || cur != val)
+	if (an_get_knob(name, &cur) || cur != val)
 		return -EIO;
 	return 0;
 }
@@ -456,7 +457,8 @@ static inline void an_restore_knobs(void)
 	if (!s->saved || getpid() != s->saver)
 		return;
 	/* numa_balancing cannot be changed while AutoNUMA is on. */
-	an_write_file(s->files[0].path, "0\n", 2);
+	if (s->has_enabled)
+		an_write_file(s->files[0].path, "0\n", 2);
 	for (i = s->nr_files - 1; i >= 0; i--)
 		an_write_file(s->files[i].path, s->files[i].val,
 			      s->files[i].len);
@@ -488,21 +490,25 @@ static inline int an_save_one(const char *name)
 }
 
 /*
- * Save "enabled", kernel.numa_balancing (when it exists) and the knobs
- * @names (see an_get_knob()), and arrange for all of them to be written
- * back at exit and on SIGINT/SIGTERM: the knobs in reverse order, then
- * numa_balancing, "enabled" last.  Call it once, before changing any of
- * them.  Returns 0 or the -errno of the first file that cannot be read,
- * in which case nothing is armed.
+ * Save "enabled" (when the kernel has AutoNUMA), kernel.numa_balancing
+ * (when it exists) and the knobs @names (see an_get_knob()), and arrange
+ * for all of them to be written back at exit and on SIGINT/SIGTERM: the
+ * knobs in reverse order, then numa_balancing, "enabled" last.  Without
+ * AutoNUMA, @names may be upstream NUMA balancing's knobs (absolute
+ * paths).  Call it once, before changing any of them.  Returns 0 or the
+ * -errno of the first file that cannot be read, in which case nothing is
+ * armed.
  */
 static inline int an_save_knobs(const char * const *names, int nr)
 {
 	struct an_state *s = an_state();
 	struct sigaction sa;
-	int i, ret;
+	int i, ret = 0;
 
 	s->nr_files = 0;
-	ret = an_save_one(AN_ENABLED_PATH);
+	s->has_enabled = !access(AN_ENABLED_PATH, F_OK);
+	if (s->has_enabled)
+		ret = an_save_one(AN_ENABLED_PATH);
 	if (!ret && !access(NUMA_BALANCING_PATH, F_OK))
 		ret = an_save_one(NUMA_BALANCING_PATH);
 	for (i = 0; !ret && i < nr; i++)
