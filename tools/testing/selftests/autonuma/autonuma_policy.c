@@ -1,0 +1,1135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The placement contracts automatic NUMA placement must keep: memory a
+ * task may not have on a node is not migrated there, however hard the
+ * task uses it from that node.  AutoNUMA migrates from its kthreads, in
+ * the root cpuset and with no mempolicy, so it has to check the owner's
+ * limits itself; upstream NUMA balancing migrates from the faulting task
+ * and gets them from the allocator and mpol_misplaced().
+ *
+ * A worker process runs on the CPUs of node 1 and keeps using 64 MiB
+ * that were first touched on node 0, mapped by it alone (AutoNUMA leaves
+ * pages mapped by several processes where they are, which would hide the
+ * bugs), for a number of scan passes over its memory:
+ *  - control: private memory without any restriction moves to node 1,
+ *    so a kernel that migrates nothing cannot pass;
+ *  - control: the same for a tmpfs file without a policy (AutoNUMA only:
+ *    upstream NUMA balancing does not scan shmem without an MPOL_F_MOF
+ *    policy, see vma_policy_mof());
+ *  - cpuset: with cpuset.cpus = the CPUs of node 1 and cpuset.mems = 0,
+ *    no page reaches node 1;
+ *  - shared policy: a tmpfs file that another process bound to node 0
+ *    with mbind(MPOL_BIND) through its own mapping, since unmapped (the
+ *    policy stays on the inode): no page reaches node 1;
+ *  - tmpfs mpol=bind:0: a file of such a mount: no page reaches node 1.
+ *
+ * Runs on AutoNUMA (/sys/kernel/mm/autonuma, fast knobs) and, where the
+ * kernel has no AutoNUMA, on upstream NUMA balancing (kernel.numa_balancing
+ * and fast scan knobs in debugfs), which keeps these contracts: there it
+ * checks the test.  A pass is counted by the worker's own counter, mm_pass
+ * of /proc/self/autonuma or mm->numa_scan_seq of /proc/self/sched.  Pages
+ * are located through /proc/self/pagemap, not move_pages().  Every knob is
+ * restored at exit, also on SIGINT and SIGTERM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+#include "autonuma_util.h"
+
+#define SZ_1M			(1024UL * 1024)
+
+#define SRC_NODE		0	/* where memory is first placed */
+#define DST_NODE		1	/* where the worker runs */
+
+#define BUF_LEN			(64 * SZ_1M)
+#define CONTROL_SHARE		90.0	/* percent on DST_NODE to reach */
+#define CONTROL_SCANS		30	/* passes the controls may take */
+#define KEEP_SCANS		20	/* passes restricted memory is used */
+#define CASE_CAP_MS		50000	/* per case, once the memory is placed */
+#define SETTLE_MS		500	/* for migrations already under way */
+/*
+ * The worker pauses for TOUCH_PAUSE_MS after each TOUCH_RUN_MS of use, so
+ * that knuma_migratedN gets a CPU of node 1, but it keeps running most
+ * of the time: upstream scans a task every scan period of its runtime.
+ */
+#define TOUCH_RUN_MS		50
+#define TOUCH_PAUSE_MS		5
+#define WORKER_GRACE_MS		60000	/* setup and reading, on top of the cap */
+
+/* The whole program, well below the kselftest timeout in "settings". */
+#define BUDGET_SECS		420
+
+#define NB_DIR			"/sys/kernel/debug/sched/numa_balancing"
+#define NR_TESTS		5
+
+static size_t page_size;
+static char bind_str[16];	/* "bind:<SRC_NODE>" as numa_maps shows it */
+
+/* ---- the placement mechanism: AutoNUMA or upstream NUMA balancing ---- */
+
+static struct {
+	const char *name;
+	int (*passes)(unsigned long long *val);
+	const char *passes_from;
+	bool scans_shmem;	/* scans shmem without a policy */
+} mech;
+
+/* Upstream's passes over this process's memory (CONFIG_SCHED_DEBUG). */
+static int nb_scan_seq(unsigned long long *val)
+{
+	char buf[16384], *p;
+	int ret;
+
+	ret = an_read_file("/proc/self/sched", buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	p = strstr(buf, "\nmm->numa_scan_seq");
+	if (!p)
+		return -ENOENT;
+	p = strchr(p + 1, ':');
+	if (!p || sscanf(p + 1, "%llu", val) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+/* Fast upstream scanning: a pass every 100-400 ms of the task's runtime. */
+static const struct {
+	const char *path;
+	unsigned long long val;
+} nb_fast[] = {
+	{ NB_DIR "/scan_delay_ms", 0 },
+	{ NB_DIR "/scan_period_min_ms", 100 },
+	{ NB_DIR "/scan_period_max_ms", 400 },
+	{ NB_DIR "/scan_size_mb", 256 },
+};
+
+static const char *setup_numa_balancing(char *why, size_t size)
+{
+	const char *names[ARRAY_SIZE(nb_fast)];
+	unsigned long long val;
+	unsigned int i;
+	int ret;
+
+	if (access(NUMA_BALANCING_PATH, F_OK)) {
+		snprintf(why, size, "neither AutoNUMA nor NUMA balancing in this kernel");
+		return why;
+	}
+	if (access(NB_DIR, F_OK)) {
+		snprintf(why, size, "no %s (CONFIG_SCHED_DEBUG, debugfs)", NB_DIR);
+		return why;
+	}
+	if (nb_scan_seq(&val)) {
+		snprintf(why, size, "no mm->numa_scan_seq in /proc/self/sched");
+		return why;
+	}
+	for (i = 0; i < ARRAY_SIZE(nb_fast); i++)
+		names[i] = nb_fast[i].path;
+	ret = an_save_knobs(names, ARRAY_SIZE(names));
+	if (ret)
+		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
+	ret = an_set_knob(NUMA_BALANCING_PATH, 1);
+	if (ret)
+		ksft_exit_fail_msg("cannot set %s to 1: %s\n",
+				   NUMA_BALANCING_PATH, strerror(-ret));
+	for (i = 0; i < ARRAY_SIZE(nb_fast); i++) {
+		ret = an_set_knob(nb_fast[i].path, nb_fast[i].val);
+		if (ret)
+			ksft_exit_fail_msg("cannot set %s: %s\n",
+					   nb_fast[i].path, strerror(-ret));
+	}
+	mech.name = "NUMA balancing";
+	mech.passes = nb_scan_seq;
+	mech.passes_from = "mm->numa_scan_seq of /proc/self/sched";
+	return NULL;
+}
+
+/* AutoNUMA when the kernel has it, else upstream NUMA balancing. */
+static const char *setup_mech(char *why, size_t size)
+{
+	const char *failed = "";
+	int ret;
+
+	if (access(AUTONUMA_DIR, F_OK))
+		return setup_numa_balancing(why, size);
+	if (access(AN_SCAND_DIR, F_OK)) {
+		snprintf(why, size, "AutoNUMA is off: no %s (noautonuma or one node)",
+			 AN_SCAND_DIR);
+		return why;
+	}
+	ret = an_save_all_knobs();
+	if (ret)
+		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
+	ret = an_enable();
+	if (ret) {
+		snprintf(why, size, "cannot set enabled to 1: %s", strerror(-ret));
+		return why;
+	}
+	ret = an_set_fast_knobs(&failed);
+	if (ret)
+		ksft_exit_fail_msg("cannot set %s: %s\n", failed, strerror(-ret));
+	mech.name = "AutoNUMA";
+	mech.passes = an_mm_pass;
+	mech.passes_from = "mm_pass of /proc/self/autonuma";
+	mech.scans_shmem = true;
+	return NULL;
+}
+
+/* ---- counters ---- */
+
+enum { VM_PTE, VM_FAULTS, VM_MIGRATED, VM_AN_QUEUED, NR_VM };
+
+static const char * const vm_names[NR_VM] = {
+	[VM_PTE] = "numa_pte_updates",
+	[VM_FAULTS] = "numa_hint_faults",
+	[VM_MIGRATED] = "numa_pages_migrated",
+	[VM_AN_QUEUED] = "autonuma_pages_queued",
+};
+
+/* ---- the worker ---- */
+
+/*
+ * What a worker does and what it saw, in memory shared with the parent.
+ * A worker runs on the CPUs of DST_NODE, maps BUF_LEN bytes (private and
+ * anonymous, or a tmpfs file), makes sure they are all on SRC_NODE, then
+ * keeps using them for @scans passes (or until @target percent of them
+ * are on DST_NODE).
+ */
+struct job {
+	/* set by the parent */
+	const char *name;
+	const char *cgroup;	/* cgroup v2 directory to join, or NULL */
+	const char *file;	/* tmpfs file to map MAP_SHARED, or NULL */
+	bool place;		/* first touch with a task policy to SRC_NODE */
+	bool pin;		/* sched_setaffinity() to DST_NODE's CPUs */
+	const char *policy;	/* the policy numa_maps must show, or NULL */
+	unsigned long long scans;
+	double target;		/* > 0: done once this share is on DST_NODE */
+	/* set by the worker */
+	int done;		/* got to the end; else see err */
+	char err[256];
+	char policy_seen[64];
+	struct an_placement first;	/* after the first touch */
+	struct an_placement last;	/* at the end */
+	struct an_wait w;
+	unsigned long touches;	/* sweeps of the worker over its memory */
+	struct an_snap before, after;
+};
+
+static void job_err(struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(j->err, sizeof(j->err), fmt, ap);
+	va_end(ap);
+}
+
+/* Read and write one word of every page of [@buf, @buf + @len). */
+static void touch_pass(char *buf, size_t len)
+{
+	unsigned long *w;
+	size_t off;
+
+	for (off = 0; off < len; off += page_size) {
+		w = (unsigned long *)(buf + off);
+		__atomic_store_n(w, __atomic_load_n(w, __ATOMIC_RELAXED) + 1,
+				 __ATOMIC_RELAXED);
+	}
+}
+
+/* Write every page of [@buf, @buf + @len) once. */
+static void first_touch(char *buf, size_t len)
+{
+	size_t off;
+
+	for (off = 0; off < len; off += page_size)
+		buf[off] = 1;
+}
+
+/*
+ * Placement of a buffer nothing should be migrating: a page caught in a
+ * migration has no PFN for a moment, so read again before reporting it.
+ */
+static int settled_placement(const char *buf, size_t len,
+			     struct an_placement *pl)
+{
+	int i, ret;
+
+	for (i = 0; i < 3; i++) {
+		ret = an_get_placement(buf, len, pl);
+		if (ret || !pl->unknown)
+			return ret;
+		an_sleep_ms(100);
+	}
+	return 0;
+}
+
+/* The policy /proc/self/numa_maps shows for the VMA at @addr. */
+static int vma_policy(const void *addr, char *out, size_t size)
+{
+	char line[4096], pol[64], *end;
+	unsigned long start;
+	int ret = -ENOENT;
+	FILE *f;
+
+	f = fopen("/proc/self/numa_maps", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		start = strtoul(line, &end, 16);
+		if (end == line || start != (unsigned long)addr)
+			continue;
+		if (sscanf(end, " %63s", pol) == 1) {
+			snprintf(out, size, "%s", pol);
+			ret = 0;
+		}
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* The CPUs the calling task may run on are all on @node. */
+static bool runs_on_node(int node)
+{
+	cpu_set_t mine, theirs;
+	int cpu;
+
+	if (sched_getaffinity(0, sizeof(mine), &mine) ||
+	    an_node_cpus(node, &theirs) <= 0 || !CPU_COUNT(&mine))
+		return false;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &mine) && !CPU_ISSET(cpu, &theirs))
+			return false;
+	return true;
+}
+
+/* The calling task may allocate on @node only (Mems_allowed_list). */
+static bool mems_only(int node)
+{
+	unsigned long bits[AN_MAX_NODES / (8 * sizeof(long))];
+	char buf[4096], *p;
+
+	if (an_read_file("/proc/self/status", buf, sizeof(buf)) < 0)
+		return false;
+	p = strstr(buf, "\nMems_allowed_list:");
+	if (!p)
+		return false;
+	p += strlen("\nMems_allowed_list:");
+	p += strspn(p, " \t");
+	return an_parse_list_bits(p, bits, AN_MAX_NODES) == 1 &&
+	       an_test_bit(bits, node);
+}
+
+static int join_cgroup(struct job *j)
+{
+	char path[AN_PATH_LEN], pid[32];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", j->cgroup);
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	ret = an_write_str(path, pid);
+	if (ret) {
+		job_err(j, "cannot join %s: %s", j->cgroup, strerror(-ret));
+		return ret;
+	}
+	if (!mems_only(SRC_NODE)) {
+		job_err(j, "Mems_allowed_list is not %d in %s", SRC_NODE,
+			j->cgroup);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static char *map_memory(struct job *j)
+{
+	char *buf;
+	int fd;
+
+	if (!j->file) {
+		buf = an_alloc(BUF_LEN, page_size, MADV_NOHUGEPAGE);
+		if (!buf)
+			job_err(j, "mmap: %s", strerror(errno));
+		return buf;
+	}
+	fd = open(j->file, O_RDWR);
+	if (fd < 0) {
+		job_err(j, "open %s: %s", j->file, strerror(errno));
+		return NULL;
+	}
+	buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (buf == MAP_FAILED) {
+		job_err(j, "mmap %s: %s", j->file, strerror(errno));
+		return NULL;
+	}
+	/* Count base pages, whatever shmem_enabled says. */
+	madvise(buf, BUF_LEN, MADV_NOHUGEPAGE);
+	return buf;
+}
+
+/*
+ * Keep using [@buf, @buf + BUF_LEN) until the mechanism made j->scans
+ * passes over this process's memory, or j->target percent of it is on
+ * DST_NODE, within CASE_CAP_MS (and the program budget).  Gives up when
+ * no pass completes for AN_STALL_MS.
+ */
+static void use_memory(struct job *j, char *buf)
+{
+	unsigned long long start, last, cur, t0, now, moved, paused, cap;
+	struct an_wait *w = &j->w;
+
+	cap = an_budget_ms(CASE_CAP_MS);
+	an_snap_take(&j->before, vm_names, NR_VM);
+	t0 = an_now_ms();
+	moved = t0;
+	paused = t0;
+	w->end = AN_WAIT_ERROR;
+	if (mech.passes(&start))
+		goto out;
+	last = start;
+	for (;;) {
+		touch_pass(buf, BUF_LEN);
+		j->touches++;
+		if (an_now_ms() - paused < TOUCH_RUN_MS)
+			continue;
+		an_sleep_ms(TOUCH_PAUSE_MS);
+		now = an_now_ms();
+		paused = now;
+		w->ms = now - t0;
+		if (mech.passes(&cur)) {
+			w->end = AN_WAIT_ERROR;
+			break;
+		}
+		if (cur != last) {
+			last = cur;
+			moved = now;
+			w->scans = cur - start;
+			if (j->target > 0 &&
+			    !an_get_placement(buf, BUF_LEN, &j->last) &&
+			    an_share(&j->last, DST_NODE) >= j->target) {
+				w->end = AN_WAIT_DONE;
+				break;
+			}
+			if (w->scans >= j->scans) {
+				w->end = AN_WAIT_SCANS;
+				break;
+			}
+		}
+		if (w->ms >= cap) {
+			w->end = AN_WAIT_CAP;
+			break;
+		}
+		if (now - moved >= AN_STALL_MS) {
+			w->end = AN_WAIT_STALL;
+			break;
+		}
+	}
+out:
+	if (w->end != AN_WAIT_DONE)
+		an_sleep_ms(SETTLE_MS);
+	an_snap_take(&j->after, vm_names, NR_VM);
+}
+
+static void worker(struct job *j)
+{
+	char *buf;
+	int ret;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (j->cgroup && join_cgroup(j))
+		return;
+	if (j->pin) {
+		ret = an_pin_to_node(DST_NODE);
+		if (ret) {
+			job_err(j, "cannot run on node %d: %s", DST_NODE,
+				strerror(-ret));
+			return;
+		}
+	}
+	if (!runs_on_node(DST_NODE)) {
+		job_err(j, "may run on CPUs off node %d", DST_NODE);
+		return;
+	}
+	buf = map_memory(j);
+	if (!buf)
+		return;
+	if (j->place) {
+		ret = an_place_on_node(buf, BUF_LEN, SRC_NODE);
+		if (ret) {
+			job_err(j, "first touch bound to node %d: %s",
+				SRC_NODE, strerror(-ret));
+			return;
+		}
+	} else {
+		first_touch(buf, BUF_LEN);
+	}
+	ret = vma_policy(buf, j->policy_seen, sizeof(j->policy_seen));
+	if (ret) {
+		job_err(j, "no numa_maps line for the mapping: %s",
+			strerror(-ret));
+		return;
+	}
+	if (j->policy && strcmp(j->policy_seen, j->policy)) {
+		job_err(j, "numa_maps shows policy %s, not %s",
+			j->policy_seen, j->policy);
+		return;
+	}
+	ret = settled_placement(buf, BUF_LEN, &j->first);
+	if (ret) {
+		job_err(j, "cannot read the placement: %s", strerror(-ret));
+		return;
+	}
+	if (j->first.on[SRC_NODE] != j->first.pages) {
+		job_err(j, "%lu of %lu pages on node %d after the first touch",
+			j->first.on[SRC_NODE], j->first.pages, SRC_NODE);
+		return;
+	}
+	use_memory(j, buf);
+	ret = settled_placement(buf, BUF_LEN, &j->last);
+	if (ret) {
+		job_err(j, "cannot read the placement: %s", strerror(-ret));
+		return;
+	}
+	j->done = 1;
+}
+
+/* ---- the parent side ---- */
+
+/* "node0 16384 node1 0 unknown 0 of 16384 pages (pagemap)" */
+static const char *place_str(const struct an_placement *pl, char *buf,
+			     size_t size)
+{
+	int node, len = 0;
+
+	for (node = 0; node < AN_MAX_NODES && len < (int)size; node++) {
+		if (node != SRC_NODE && node != DST_NODE && !pl->on[node])
+			continue;
+		len += snprintf(buf + len, size - len, "node%d %lu ", node,
+				pl->on[node]);
+	}
+	if (len < (int)size)
+		snprintf(buf + len, size - len, "unknown %lu of %lu pages (%s)",
+			 pl->unknown, pl->pages, pl->how);
+	return buf;
+}
+
+static void print_counters(const struct job *j)
+{
+	char line[512];
+	int i, len = 0;
+
+	for (i = 0; i < NR_VM && len < (int)sizeof(line); i++)
+		if (j->before.have[i] && j->after.have[i])
+			len += snprintf(line + len, sizeof(line) - len,
+					" %s +%llu", vm_names[i],
+					an_snap_delta(&j->before, &j->after,
+						      i));
+	ksft_print_msg("%s:%s\n", j->name, len ? line : " no counters");
+}
+
+/*
+ * Run @j in a worker process and log what it saw.  Returns true when the
+ * worker got to the end; the caller judges the result.
+ */
+static bool run_job(struct job *j)
+{
+	unsigned long long t0 = an_now_ms(), limit;
+	char str[256];
+	int status;
+	pid_t pid;
+
+	limit = an_budget_ms(CASE_CAP_MS) + WORKER_GRACE_MS;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		ksft_print_msg("%s: fork: %s\n", j->name, strerror(errno));
+		return false;
+	}
+	if (!pid) {
+		worker(j);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		if (an_now_ms() - t0 > limit) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			ksft_print_msg("%s: worker killed after %llu ms\n",
+				       j->name, an_now_ms() - t0);
+			return false;
+		}
+		an_sleep_ms(AN_POLL_MS);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		ksft_print_msg("%s: worker died (status %#x)\n", j->name,
+			       status);
+		return false;
+	}
+	if (j->err[0])
+		ksft_print_msg("%s: %s\n", j->name, j->err);
+	if (j->first.how)
+		ksft_print_msg("%s: policy %s, first touch: %s\n", j->name,
+			       j->policy_seen,
+			       place_str(&j->first, str, sizeof(str)));
+	if (!j->done)
+		return false;
+	ksft_print_msg("%s: %s after %llu pass(es) in %llu.%03llu s, %lu sweeps by the worker\n",
+		       j->name, an_wait_str(&j->w), j->w.scans,
+		       j->w.ms / 1000, j->w.ms % 1000, j->touches);
+	ksft_print_msg("%s: %lu of %lu pages on node %d: %s\n", j->name,
+		       j->last.on[DST_NODE], j->last.pages, DST_NODE,
+		       place_str(&j->last, str, sizeof(str)));
+	print_counters(j);
+	ksft_print_msg("%s: took %llu.%03llu s\n", j->name,
+		       (an_now_ms() - t0) / 1000, (an_now_ms() - t0) % 1000);
+	return true;
+}
+
+static struct job *job_new(const char *name)
+{
+	struct job *j;
+
+	j = mmap(NULL, sizeof(*j), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (j == MAP_FAILED) {
+		ksft_print_msg("%s: mmap: %s\n", name, strerror(errno));
+		return NULL;
+	}
+	memset(j, 0, sizeof(*j));
+	j->name = name;
+	return j;
+}
+
+static void job_free(struct job *j)
+{
+	if (j)
+		munmap(j, sizeof(*j));
+}
+
+/* A restricted job kept its memory on SRC_NODE for all its passes. */
+static bool stayed(const struct job *j)
+{
+	if (j->w.end != AN_WAIT_SCANS) {
+		ksft_print_msg("%s: only %llu of %llu passes: proves nothing\n",
+			       j->name, j->w.scans, j->scans);
+		return false;
+	}
+	return j->last.on[SRC_NODE] == j->last.pages;
+}
+
+/* ---- tmpfs ---- */
+
+#define BASE_DIR_TEMPLATE	"/tmp/autonuma_policy.XXXXXX"
+
+static char base_dir[sizeof(BASE_DIR_TEMPLATE)];	/* for mkdtemp() */
+
+/* Mount a tmpfs with @opts on base_dir/@name into @dir. */
+static int mount_tmpfs(const char *name, const char *opts, char *dir,
+		       size_t size)
+{
+	snprintf(dir, size, "%s/%s", base_dir, name);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	if (mount("tmpfs", dir, "tmpfs", 0, opts)) {
+		int ret = -errno;
+
+		rmdir(dir);
+		return ret;
+	}
+	return 0;
+}
+
+static void umount_dir(const char *dir)
+{
+	if (umount2(dir, 0))
+		ksft_print_msg("umount %s: %s\n", dir, strerror(errno));
+	rmdir(dir);
+}
+
+/* Create the BUF_LEN file @path; returns an fd or -errno. */
+static int create_file(const char *path)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, BUF_LEN)) {
+		ret = -errno;
+		close(fd);
+		unlink(path);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * Process A's part of a shared file: map @fd, set the VMA policy
+ * MPOL_BIND to SRC_NODE when @mbind (which shmem keeps on the inode),
+ * else fault the pages in with a task policy to SRC_NODE, check that
+ * they are there, and unmap, so that the worker's mapping is the only
+ * one.
+ */
+static bool fill_file(const char *what, int fd, bool mbind)
+{
+	struct an_placement pl;
+	char str[256], pol[64];
+	bool ok = false;
+	char *buf;
+	int ret;
+
+	buf = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (buf == MAP_FAILED) {
+		ksft_print_msg("%s: mmap: %s\n", what, strerror(errno));
+		return false;
+	}
+	madvise(buf, BUF_LEN, MADV_NOHUGEPAGE);
+	if (mbind) {
+		ret = an_mbind_node(buf, BUF_LEN, SRC_NODE, 0);
+		if (ret) {
+			ksft_print_msg("%s: mbind: %s\n", what, strerror(-ret));
+			goto out;
+		}
+		first_touch(buf, BUF_LEN);
+	} else {
+		ret = an_place_on_node(buf, BUF_LEN, SRC_NODE);
+		if (ret) {
+			ksft_print_msg("%s: first touch bound to node %d: %s\n",
+				       what, SRC_NODE, strerror(-ret));
+			goto out;
+		}
+	}
+	if (vma_policy(buf, pol, sizeof(pol)))
+		snprintf(pol, sizeof(pol), "?");
+	ret = settled_placement(buf, BUF_LEN, &pl);
+	if (ret) {
+		ksft_print_msg("%s: cannot read the placement: %s\n", what,
+			       strerror(-ret));
+		goto out;
+	}
+	ksft_print_msg("%s: process A (policy %s) placed %s\n", what, pol,
+		       place_str(&pl, str, sizeof(str)));
+	ok = pl.on[SRC_NODE] == pl.pages;
+out:
+	munmap(buf, BUF_LEN);
+	return ok;
+}
+
+/* ---- cgroup v2 ---- */
+
+static struct {
+	char root[AN_PATH_LEN];		/* the cgroup2 mount */
+	char dir[AN_PATH_LEN + 32];	/* the test's cgroup */
+	bool mounted;			/* root was mounted here */
+	bool enabled;			/* +cpuset was written here */
+} cg;
+
+/* @word is one of the space-separated words of @list. */
+static bool has_word(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word))) {
+		if ((p == list || p[-1] == ' ') &&
+		    (!p[len] || p[len] == ' ' || p[len] == '\n'))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+static bool find_cgroup2(char *mnt, size_t size)
+{
+	char line[1024], dir[AN_PATH_LEN], type[64];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/self/mounts", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %127s %63s", dir, type) == 2 &&
+		    !strcmp(type, "cgroup2")) {
+			snprintf(mnt, size, "%s", dir);
+			found = true;
+		}
+	fclose(f);
+	return found;
+}
+
+static int cg_write(const char *file, const char *val)
+{
+	char path[AN_PATH_LEN + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", cg.dir, file);
+	return an_write_str(path, val);
+}
+
+static void cg_cleanup(void)
+{
+	char path[AN_PATH_LEN + 32];
+	int i;
+
+	/* The worker has been reaped, but its cgroup may lag a little. */
+	for (i = 0; cg.dir[0] && i < 50; i++) {
+		if (!rmdir(cg.dir) || errno == ENOENT)
+			break;
+		an_sleep_ms(20);
+	}
+	if (cg.dir[0] && i == 50)
+		ksft_print_msg("rmdir %s: %s\n", cg.dir, strerror(errno));
+	if (cg.enabled) {
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control",
+			 cg.root);
+		an_write_str(path, "-cpuset\n");
+	}
+	if (cg.mounted)
+		umount_dir(cg.root);
+	memset(&cg, 0, sizeof(cg));
+}
+
+/*
+ * A cgroup v2 child with cpuset.cpus = the CPUs of DST_NODE and
+ * cpuset.mems = SRC_NODE in cg.dir.  Returns 0, 1 with the reason in
+ * @why when cgroup v2 or its cpuset controller is missing, or -1 with
+ * the error in @why.
+ */
+static int cg_setup(char *why, size_t size)
+{
+	char path[AN_PATH_LEN + 32], buf[4096], cpus[4096], val[64];
+	int ret;
+
+	if (!find_cgroup2(cg.root, sizeof(cg.root))) {
+		snprintf(cg.root, sizeof(cg.root), "%s/cgroup", base_dir);
+		if (mkdir(cg.root, 0700)) {
+			snprintf(why, size, "mkdir %s: %s", cg.root,
+				 strerror(errno));
+			return -1;
+		}
+		if (mount("cgroup2", cg.root, "cgroup2", 0, NULL)) {
+			ret = errno;
+			rmdir(cg.root);
+			snprintf(why, size, "cannot mount cgroup2: %s",
+				 strerror(ret));
+			return ret == ENODEV ? 1 : -1;
+		}
+		cg.mounted = true;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", cg.root);
+	if (an_read_file(path, buf, sizeof(buf)) < 0 ||
+	    !has_word(buf, "cpuset")) {
+		snprintf(why, size,
+			 "no cpuset controller in cgroup v2 at %s (CONFIG_CPUSETS, or bound to cgroup v1)",
+			 cg.root);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cg.root);
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret >= 0 && !has_word(buf, "cpuset")) {
+		ret = an_write_str(path, "+cpuset\n");
+		if (!ret)
+			cg.enabled = true;
+	}
+	if (ret < 0) {
+		snprintf(why, size, "cannot enable +cpuset in %s: %s", path,
+			 strerror(-ret));
+		return -1;
+	}
+	snprintf(cg.dir, sizeof(cg.dir), "%s/autonuma_policy.%d", cg.root,
+		 getpid());
+	if (mkdir(cg.dir, 0755)) {
+		snprintf(why, size, "mkdir %s: %s", cg.dir, strerror(errno));
+		cg.dir[0] = '\0';
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/node%d/cpulist", AN_NODE_DIR,
+		 DST_NODE);
+	ret = an_read_file(path, cpus, sizeof(cpus));
+	if (ret < 0) {
+		snprintf(why, size, "%s: %s", path, strerror(-ret));
+		return -1;
+	}
+	ret = cg_write("cpuset.cpus", cpus);
+	if (!ret) {
+		snprintf(val, sizeof(val), "%d\n", SRC_NODE);
+		ret = cg_write("cpuset.mems", val);
+	}
+	if (ret) {
+		snprintf(why, size, "cannot set cpuset.cpus %.*s, cpuset.mems %d in %s: %s",
+			 (int)strcspn(cpus, "\n"), cpus, SRC_NODE, cg.dir,
+			 strerror(-ret));
+		return -1;
+	}
+	ksft_print_msg("cpuset: %s: cpuset.cpus %.*s, cpuset.mems %d\n",
+		       cg.dir, (int)strcspn(cpus, "\n"), cpus, SRC_NODE);
+	return 0;
+}
+
+/* ---- the tests ---- */
+
+static void test_control_anon(void)
+{
+	struct job *j;
+	bool ok = false;
+
+	j = job_new("control anon");
+	if (!j)
+		goto out;
+	j->place = true;
+	j->pin = true;
+	j->scans = CONTROL_SCANS;
+	j->target = CONTROL_SHARE;
+	ok = run_job(j) && j->w.end == AN_WAIT_DONE;
+	job_free(j);
+out:
+	ksft_test_result(ok,
+			 "control anon: 64 MiB of private memory placed on node %d, used from node %d: >= %.0f%% on node %d within %d passes\n",
+			 SRC_NODE, DST_NODE, CONTROL_SHARE, DST_NODE,
+			 CONTROL_SCANS);
+}
+
+static void test_control_tmpfs(const char *dir)
+{
+	char path[AN_PATH_LEN + 16];
+	struct job *j = NULL;
+	bool ok = false;
+	int fd;
+
+	if (!mech.scans_shmem) {
+		ksft_test_result_skip("control tmpfs: %s does not scan shmem without MPOL_F_MOF\n",
+				      mech.name);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/control", dir);
+	fd = create_file(path);
+	if (fd < 0) {
+		ksft_print_msg("control tmpfs: %s: %s\n", path, strerror(-fd));
+		goto out;
+	}
+	if (!fill_file("control tmpfs", fd, false))
+		goto unlink;
+	j = job_new("control tmpfs");
+	if (!j)
+		goto unlink;
+	j->file = path;
+	j->pin = true;
+	j->policy = "default";
+	j->scans = CONTROL_SCANS;
+	j->target = CONTROL_SHARE;
+	ok = run_job(j) && j->w.end == AN_WAIT_DONE;
+	job_free(j);
+unlink:
+	close(fd);
+	unlink(path);
+out:
+	ksft_test_result(ok,
+			 "control tmpfs: 64 MiB tmpfs file without a policy placed on node %d, used from node %d: >= %.0f%% on node %d within %d passes\n",
+			 SRC_NODE, DST_NODE, CONTROL_SHARE, DST_NODE,
+			 CONTROL_SCANS);
+}
+
+static void test_cpuset(void)
+{
+	struct job *j = NULL;
+	char why[512];
+	bool ok = false;
+	int ret;
+
+	ret = cg_setup(why, sizeof(why));
+	if (ret > 0) {
+		cg_cleanup();
+		ksft_test_result_skip("cpuset: %s\n", why);
+		return;
+	}
+	if (ret < 0) {
+		ksft_print_msg("cpuset: %s\n", why);
+		goto out;
+	}
+	j = job_new("cpuset");
+	if (!j)
+		goto out;
+	j->cgroup = cg.dir;
+	j->scans = KEEP_SCANS;
+	ok = run_job(j) && stayed(j);
+out:
+	job_free(j);
+	cg_cleanup();
+	ksft_test_result(ok,
+			 "cpuset: 64 MiB of a task with cpuset.cpus = node %d, cpuset.mems = %d: no page leaves node %d in %d passes\n",
+			 DST_NODE, SRC_NODE, SRC_NODE, KEEP_SCANS);
+}
+
+static void test_shared_policy(const char *dir)
+{
+	char path[AN_PATH_LEN + 16];
+	struct job *j = NULL;
+	bool ok = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/mbind", dir);
+	fd = create_file(path);
+	if (fd < 0) {
+		ksft_print_msg("shared policy: %s: %s\n", path, strerror(-fd));
+		goto out;
+	}
+	if (!fill_file("shared policy", fd, true))
+		goto unlink;
+	j = job_new("shared policy");
+	if (!j)
+		goto unlink;
+	j->file = path;
+	j->pin = true;
+	j->policy = bind_str;
+	j->scans = KEEP_SCANS;
+	ok = run_job(j) && stayed(j);
+	job_free(j);
+unlink:
+	close(fd);
+	unlink(path);
+out:
+	ksft_test_result(ok,
+			 "shared policy: tmpfs file mbind(MPOL_BIND, node %d) by another process, used from node %d: no page leaves node %d in %d passes\n",
+			 SRC_NODE, DST_NODE, SRC_NODE, KEEP_SCANS);
+}
+
+static void test_tmpfs_mpol(void)
+{
+	char dir[AN_PATH_LEN], path[AN_PATH_LEN + 16], opts[64];
+	struct job *j = NULL;
+	bool ok = false;
+	int fd, ret;
+
+	snprintf(opts, sizeof(opts), "size=%luk,mpol=%s", 2 * BUF_LEN / 1024,
+		 bind_str);
+	ret = mount_tmpfs("bind", opts, dir, sizeof(dir));
+	if (ret) {
+		ksft_print_msg("tmpfs mpol: mount -o %s: %s\n", opts,
+			       strerror(-ret));
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/file", dir);
+	fd = create_file(path);
+	if (fd < 0) {
+		ksft_print_msg("tmpfs mpol: %s: %s\n", path, strerror(-fd));
+		goto umount;
+	}
+	close(fd);
+	j = job_new("tmpfs mpol");
+	if (!j)
+		goto unlink;
+	/* The worker's first touch allocates under the mount's policy. */
+	j->file = path;
+	j->pin = true;
+	j->policy = bind_str;
+	j->scans = KEEP_SCANS;
+	ok = run_job(j) && stayed(j);
+	job_free(j);
+unlink:
+	unlink(path);
+umount:
+	umount_dir(dir);
+out:
+	ksft_test_result(ok,
+			 "tmpfs mpol: file of a tmpfs mounted with mpol=%s, used from node %d: no page leaves node %d in %d passes\n",
+			 bind_str, DST_NODE, SRC_NODE, KEEP_SCANS);
+}
+
+/* ---- main ---- */
+
+/* Nodes SRC_NODE and DST_NODE online, with memory, DST_NODE with CPUs. */
+static const char *nodes_unusable(char *why, size_t size)
+{
+	unsigned long online[AN_MAX_NODES / (8 * sizeof(long))];
+	unsigned long mem[AN_MAX_NODES / (8 * sizeof(long))];
+	cpu_set_t set;
+	int nodes;
+
+	nodes = an_online_nodes();
+	if (nodes < 2) {
+		snprintf(why, size, "%d online NUMA node(s), 2 needed", nodes);
+		return why;
+	}
+	if (an_node_mask("online", online) < 0) {
+		snprintf(why, size, "cannot read the online nodes");
+		return why;
+	}
+	if (an_node_mask("has_memory", mem) < 0)
+		memcpy(mem, online, sizeof(mem));
+	if (!an_test_bit(online, SRC_NODE) || !an_test_bit(mem, SRC_NODE) ||
+	    !an_test_bit(online, DST_NODE) || !an_test_bit(mem, DST_NODE)) {
+		snprintf(why, size, "nodes %d and %d must be online with memory",
+			 SRC_NODE, DST_NODE);
+		return why;
+	}
+	if (an_node_cpus(DST_NODE, &set) <= 0) {
+		snprintf(why, size, "node %d has no CPU", DST_NODE);
+		return why;
+	}
+	return NULL;
+}
+
+int main(void)
+{
+	char why[256], plain[AN_PATH_LEN], opts[64];
+	int ret;
+
+	/* Keep the TAP output of a run killed by the kselftest timeout. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ksft_print_header();
+
+	if (geteuid())
+		ksft_exit_skip("must be run as root\n");
+	if (nodes_unusable(why, sizeof(why)))
+		ksft_exit_skip("%s\n", why);
+	page_size = sysconf(_SC_PAGESIZE);
+	snprintf(bind_str, sizeof(bind_str), "bind:%d", SRC_NODE);
+
+	if (setup_mech(why, sizeof(why)))
+		ksft_exit_skip("%s\n", why);
+	ksft_print_msg("placement by %s, passes from %s\n", mech.name,
+		       mech.passes_from);
+	if (an_pfn_map_init())
+		ksft_print_msg("no PFN to node map: placement from numa_maps\n");
+	else
+		ksft_print_msg("PFN to node map from %s\n",
+			       an_state()->ranges_from);
+	snprintf(base_dir, sizeof(base_dir), "%s", BASE_DIR_TEMPLATE);
+	if (!mkdtemp(base_dir))
+		ksft_exit_fail_msg("mkdtemp %s: %s\n", base_dir,
+				   strerror(errno));
+	snprintf(opts, sizeof(opts), "size=%luk", 2 * BUF_LEN / 1024);
+	ret = mount_tmpfs("plain", opts, plain, sizeof(plain));
+	if (ret) {
+		rmdir(base_dir);
+		ksft_exit_fail_msg("cannot mount a tmpfs: %s\n",
+				   strerror(-ret));
+	}
+	an_set_budget(BUDGET_SECS);
+	ksft_set_plan(NR_TESTS);
+
+	test_control_anon();
+	test_control_tmpfs(plain);
+	test_cpuset();
+	test_shared_policy(plain);
+	test_tmpfs_mpol();
+
+	umount_dir(plain);
+	rmdir(base_dir);
+	ksft_finished();
+	return 0;
+}
