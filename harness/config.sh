@@ -12,7 +12,7 @@ check_flavour "$flavour"
 O=$(objdir "$flavour")
 
 case $flavour in
-debug)	frags="base autonuma debug" ;;
+debug|nothp)	frags="base autonuma $flavour" ;;
 *)	frags="base $flavour" ;;
 esac
 files=
@@ -29,9 +29,18 @@ KCONFIG_CONFIG=$O/.config "$TREE/scripts/kconfig/merge_config.sh" -m -O "$O" \
 make -s -C "$TREE" O="$O" olddefconfig >/dev/null
 
 # Every option a fragment sets (or unsets) must be in the final .config.
+# A later fragment overrides an earlier one, as in merge_config.sh, so
+# only the last request for each option counts ("# CONFIG_X is not set"
+# in nothp.config turns off what base.config turns on).
 bad=0
 # shellcheck disable=SC2086
-for line in $(cat $files | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p'); do
+requests=$(cat $files | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' |
+	awk '{ opt = $0; sub(/=.*/, "", opt)
+	       if (!(opt in req)) order[n++] = opt
+	       req[opt] = $0 }
+	     END { for (i = 0; i < n; i++) print req[order[i]] }')
+# shellcheck disable=SC2086
+for line in $requests; do
 	opt=${line%%=*}
 	want=${line#*=}
 	got=$(sed -n "s/^$opt=\\(.*\\)/\\1/p" "$O/.config")
