@@ -1501,6 +1501,11 @@ static const char *thp_unusable(char *why, size_t size)
 	char buf[256];
 	int ret;
 
+	if (!an_thp_built()) {
+		snprintf(why, size,
+			 "kernel built without CONFIG_TRANSPARENT_HUGEPAGE");
+		return why;
+	}
 	ret = an_read_file(AN_THP_ENABLED_PATH, buf, sizeof(buf));
 	if (ret < 0)
 		snprintf(why, size, "%s: %s", AN_THP_ENABLED_PATH,

@@ -289,9 +289,9 @@ static void *stoucher_fn(void *arg)
 		/* Half small pages, half THP, first placed on the other node. */
 		t->stable = an_alloc(STABLE_LEN, SZ_2M, 0);
 		if (!t->stable ||
-		    madvise(t->stable, STABLE_LEN / 2, MADV_NOHUGEPAGE) ||
-		    madvise(t->stable + STABLE_LEN / 2, STABLE_LEN / 2,
-			    MADV_HUGEPAGE))
+		    an_madvise(t->stable, STABLE_LEN / 2, MADV_NOHUGEPAGE) ||
+		    an_madvise(t->stable + STABLE_LEN / 2, STABLE_LEN / 2,
+			       MADV_HUGEPAGE))
 			ret = -errno;
 	}
 	if (!ret)
@@ -373,7 +373,7 @@ static int op_map(int s, unsigned long long *seed)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (p == MAP_FAILED)
 		return -1;
-	madvise(p, len, len >= SZ_2M ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	an_madvise(p, len, len >= SZ_2M ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	if (rnd(seed, 2))
 		an_place_on_node(p, len, rnd(seed, 2));
 	else
@@ -457,7 +457,8 @@ static int mapper_op(int op, int s, unsigned long long *seed)
 	case OP_ADVISE:
 		if (!sub_range(s, seed, &p, &len))
 			return 0;
-		return madvise(p, len, advices[rnd(seed, ARRAY_SIZE(advices))]);
+		return an_madvise(p, len,
+				  advices[rnd(seed, ARRAY_SIZE(advices))]);
 	case OP_MBIND:
 		if (!sub_range(s, seed, &p, &len))
 			return 0;
@@ -903,6 +904,8 @@ int main(int argc, char **argv)
 	if (an_why_unusable(why, sizeof(why)))
 		ksft_exit_skip("%s\n", why);
 	page_size = sysconf(_SC_PAGESIZE);
+	if (!an_thp_built())
+		ksft_print_msg("kernel without THP: the THP-sized regions get base pages\n");
 
 	ret = an_save_all_knobs();
 	if (ret)

@@ -317,7 +317,8 @@ static inline const char *an_escape(const char *buf, size_t len,
 #define AN_FULL_SCANS		"knuma_scand/full_scans"
 #define AN_PAGES_SCANNED	"knuma_scand/pages_scanned"
 #define AN_NODE_DIR		"/sys/devices/system/node"
-#define AN_THP_ENABLED_PATH	"/sys/kernel/mm/transparent_hugepage/enabled"
+#define AN_THP_DIR		"/sys/kernel/mm/transparent_hugepage"
+#define AN_THP_ENABLED_PATH	AN_THP_DIR "/enabled"
 
 #define AN_MAX_NODES		64	/* nodes handled by these helpers */
 #define AN_MAX_SAVED		16
@@ -929,10 +930,41 @@ static inline int an_place_on_node(char *buf, size_t len, int node)
 }
 
 /*
+ * Is the kernel built with transparent huge pages?  Without
+ * CONFIG_TRANSPARENT_HUGEPAGE it has no AN_THP_DIR, and madvise() rejects
+ * MADV_HUGEPAGE and MADV_NOHUGEPAGE with EINVAL.
+ */
+static inline bool an_thp_built(void)
+{
+	return access(AN_THP_DIR, F_OK) == 0;
+}
+
+/*
+ * madvise(), except that the THP advices are not an error on a kernel
+ * without THP: every page is a base page there, which is what
+ * MADV_NOHUGEPAGE asks for, and MADV_HUGEPAGE is a hint it has no way to
+ * follow.  A test point that needs huge pages checks for them itself
+ * (an_thp_built(), transparent_hugepage/enabled, AnonHugePages) and skips.
+ */
+static inline int an_madvise(void *addr, size_t len, int advice)
+{
+	int saved;
+
+	if (!madvise(addr, len, advice))
+		return 0;
+	saved = errno;
+	if (saved == EINVAL && !an_thp_built() &&
+	    (advice == MADV_HUGEPAGE || advice == MADV_NOHUGEPAGE))
+		return 0;
+	errno = saved;
+	return -1;
+}
+
+/*
  * Map @len bytes of private anonymous memory aligned to @align (a power
  * of two, at least the page size), with a PROT_NONE guard page on both
  * sides so that the mapping is a VMA of its own.  @advice is passed to
- * madvise() when not 0 (MADV_HUGEPAGE, MADV_NOHUGEPAGE).
+ * an_madvise() when not 0 (MADV_HUGEPAGE, MADV_NOHUGEPAGE).
  * Returns the address or NULL with errno set.
  */
 static inline char *an_alloc(size_t len, size_t align, int advice)
@@ -955,7 +987,7 @@ static inline char *an_alloc(size_t len, size_t align, int advice)
 		munmap(buf - ps, len + 2 * ps);
 		return NULL;
 	}
-	if (advice && madvise(buf, len, advice)) {
+	if (advice && an_madvise(buf, len, advice)) {
 		munmap(buf - ps, len + 2 * ps);
 		return NULL;
 	}
