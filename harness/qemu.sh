@@ -36,7 +36,6 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 check_flavour "$flavour"
-heavy_lock
 check_uint --nodes "$nodes" 1
 check_uint --cpus-per-node "$cpn" 1
 check_uint --mem-per-node "$mem" 128
@@ -48,6 +47,9 @@ boot|kselftest|demo|shell) ;;
 script) [ -f "$script" ] || die "--script: '$script' is not a file" ;;
 *) die "--run: unknown '$run' (boot, kselftest, demo, shell, script)" ;;
 esac
+# Validated before waiting for the machine-wide lock, so that a bad option
+# fails at once.
+heavy_lock
 
 O=$(objdir "$flavour")
 kernel=$O/arch/x86/boot/bzImage
