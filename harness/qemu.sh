@@ -6,6 +6,14 @@
 #   --nodes N          NUMA nodes (default 2)
 #   --cpus-per-node C  CPUs per node (default 2)
 #   --mem-per-node M   MiB of memory per node (default 1024)
+#   --hotplug-mem M    one more node, without CPUs or boot memory, and M MiB
+#                      (a multiple of 128, the memory block size) on it as a
+#                      cold-plugged pc-dimm: the guest's ACPI memory hotplug
+#                      driver adds it during boot and leaves it offline
+#                      (memhp_default_state=offline), so the node gets memory
+#                      only when the guest onlines the blocks
+#                      (/sys/devices/system/memory/memoryN/state); default 0,
+#                      none
 #   --run WHAT         what the guest's /init runs: boot, kselftest, demo,
 #                      shell (default boot)
 #   --script FILE      a guest shell script to run (implies --run script);
@@ -19,6 +27,7 @@
 . "$(dirname -- "$0")/lib.sh"
 
 flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log= script=
+hpmem=0
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -26,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--nodes)		nodes=$2 ;;
 	--cpus-per-node)	cpn=$2 ;;
 	--mem-per-node)		mem=$2 ;;
+	--hotplug-mem)		hpmem=$2 ;;
 	--run)			run=$2 ;;
 	--append)		append=$2 ;;
 	--script)		script=$2 run=script ;;
@@ -40,7 +50,14 @@ check_uint --nodes "$nodes" 1
 check_uint --cpus-per-node "$cpn" 1
 check_uint --mem-per-node "$mem" 128
 check_uint --timeout "$timeout" 1
+check_uint --hotplug-mem "$hpmem" 0
 [ "$nodes" -le 8 ] || die "--nodes: at most 8 nodes (CONFIG_NODES_SHIFT=3)"
+if [ "$hpmem" -gt 0 ]; then
+	[ $((hpmem % 128)) = 0 ] ||
+		die "--hotplug-mem: $hpmem MiB is not a multiple of the 128 MiB memory block"
+	[ "$nodes" -le 7 ] ||
+		die "--hotplug-mem: at most 7 nodes with --nodes, the hot-added one is the 8th (CONFIG_NODES_SHIFT=3)"
+fi
 [ $((nodes * cpn)) -le 16 ] || die "at most 16 CPUs in all (CONFIG_NR_CPUS=16)"
 case $run in
 boot|kselftest|demo|shell) ;;
@@ -80,6 +97,18 @@ while [ $n -lt "$nodes" ]; do
 	cpu=$((cpu + cpn))
 	n=$((n + 1))
 done
+ram="$((mem * nodes))M"
+# The hot-add node: no cpus= and no memdev=, so no CPU and no boot memory
+# (QEMU's SRAT gives it the hotpluggable range); the pc-dimm on it is
+# described only by ACPI, not in the e820 map, so the kernel adds it as
+# hotplugged memory.
+if [ "$hpmem" -gt 0 ]; then
+	numa="$numa -numa node,nodeid=$nodes"
+	numa="$numa -object memory-backend-ram,id=hm,size=${hpmem}M"
+	numa="$numa -device pc-dimm,id=dimm0,memdev=hm,node=$nodes"
+	ram="$ram,slots=1,maxmem=$((mem * nodes + hpmem))M"
+	append="memhp_default_state=offline $append"
+fi
 
 accel=tcg,thread=multi
 # KVM only if it really works (it does not on the usual build machines).
@@ -92,10 +121,12 @@ cmdline="console=ttyS0 panic=-1 oops=panic softlockup_panic=0 harness=$run $appe
 # One socket per node, so that no cache is shared across nodes.
 set -- qemu-system-x86_64 -accel "$accel" -cpu max \
 	-smp "$cpu,sockets=$nodes,cores=$cpn,threads=1" \
-	-m "$((mem * nodes))M" $numa -kernel "$kernel" -initrd "$initrd" \
+	-m "$ram" $numa -kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline" -nographic -no-reboot -nodefaults -serial mon:stdio
 
-msg "booting $flavour: $nodes node(s) x $cpn CPU(s) x $mem MiB, run=$run, log $log"
+hp=
+[ "$hpmem" = 0 ] || hp=" + node $nodes: no CPU, $hpmem MiB hot-added"
+msg "booting $flavour: $nodes node(s) x $cpn CPU(s) x $mem MiB$hp, run=$run, log $log"
 if [ "$run" = shell ]; then
 	"$@"
 	exit 0
