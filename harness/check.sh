@@ -1,10 +1,11 @@
 #!/bin/sh
 # The test suite: the series applying (and exporting as mails that git am
 # reproduces), checkpatch on those mails, the autonuma kernel with
-# KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests,
-# the debug kernel on a 2-node guest, the none flavour still building, and
-# autonuma_policy on upstream NUMA balancing (the numa_balancing flavour),
-# which keeps the placement contracts that test checks: its known answer.
+# KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests
+# and the memory hot-add guests (guest/hotplug.sh), the debug kernel on a
+# 2-node guest, the none flavour still building, and autonuma_policy on
+# upstream NUMA balancing (the numa_balancing flavour), which keeps the
+# placement contracts that test checks: its known answer.
 # Every console log is scanned for lockdep/KASAN/BUG/WARN reports.
 # Ends with "N passed, N failed" and exits non-zero on any failure.
 . "$(dirname -- "$0")/lib.sh"
@@ -94,6 +95,15 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--mem-per-node 512 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-4node
+		# Memory hot-add: a node with no CPU gets memory only after
+		# boot, on a machine where AutoNUMA was decided off (one node)
+		# and on one where it runs (two nodes).
+		guest autonuma-hotplug-1node --flavour autonuma --nodes 1 \
+			--hotplug-mem 512 --script "$HARNESS/guest/hotplug.sh" \
+			--timeout 300 --append "kunit.enable=0"
+		guest autonuma-hotplug-3node --flavour autonuma --nodes 2 \
+			--hotplug-mem 512 --script "$HARNESS/guest/hotplug.sh" \
+			--timeout 300 --append "kunit.enable=0"
 	fi
 	if step build-none "$HARNESS/build.sh" none; then
 		# the benchmark suite's smoke test, so that it cannot rot

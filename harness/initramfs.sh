@@ -39,6 +39,8 @@ if [ -x /usr/bin/numactl ]; then
 	cp /usr/bin/numactl "$R/usr/bin/"
 	# memhog (the overhead benchmark) comes with numactl, same libraries
 	[ -x /usr/bin/memhog ] && cp /usr/bin/memhog "$R/usr/bin/"
+	# migratepages moves a running task's memory (guest/hotplug.sh)
+	[ -x /usr/bin/migratepages ] && cp /usr/bin/migratepages "$R/usr/bin/"
 	for lib in $(ldd /usr/bin/numactl | sed -n 's|.* => \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/lib[^ ]*\) .*|\1|p'); do
 		mkdir -p "$R$(dirname "$lib")"
 		cp -L "$lib" "$R$lib"
