@@ -2,7 +2,8 @@
 # The test suite: the series applying (and exporting as mails that git am
 # reproduces), checkpatch on those mails, the autonuma kernel with
 # KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests
-# and the memory hot-add guests (guest/hotplug.sh), the debug kernel on a
+# and the memory hot-add guests (guest/hotplug.sh), the nothp kernel
+# (THP off) with KUnit and the kselftests on 2 nodes, the debug kernel on a
 # 2-node guest, the none flavour still building, and autonuma_policy on
 # upstream NUMA balancing (the numa_balancing flavour), which keeps the
 # placement contracts that test checks: its known answer.
@@ -104,6 +105,14 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest autonuma-hotplug-3node --flavour autonuma --nodes 2 \
 			--hotplug-mem 512 --script "$HARNESS/guest/hotplug.sh" \
 			--timeout 300 --append "kunit.enable=0"
+	fi
+	# AutoNUMA without THP: it must build, and the tests that need THP
+	# must skip, not fail.
+	if step build-nothp "$HARNESS/build.sh" nothp &&
+	   step initramfs-nothp "$HARNESS/initramfs.sh" nothp; then
+		guest nothp-2node --flavour nothp --nodes 2 --run kselftest \
+			--append "kunit.filter_glob=autonuma*"
+		kunit_ran nothp-2node
 	fi
 	if step build-none "$HARNESS/build.sh" none; then
 		# the benchmark suite's smoke test, so that it cannot rot
