@@ -1,7 +1,8 @@
 #!/bin/sh
 # build.sh FLAVOUR: configure and build the FLAVOUR kernel out of tree in
-# $BUILD/obj-FLAVOUR with ccache, then its headers and the autonuma
-# kselftests.  Prints the path of bzImage on success.
+# $BUILD/obj-FLAVOUR with ccache, then its headers, the autonuma
+# kselftests and the upstream vm selftest khugepaged.  Prints the path of
+# bzImage on success.
 . "$(dirname -- "$0")/lib.sh"
 
 flavour=${1:-}
@@ -34,4 +35,14 @@ if ! make -C "$TREE/tools/testing/selftests" TARGETS=autonuma O="$ks/build" \
 	tail -20 "$ks.log" >&2
 	die "kselftest build failed, see $ks.log"
 fi
+# The upstream vm selftest khugepaged, for harness/khugepaged.sh.  Built
+# alone: the other vm tests need more libraries (libcap) and are not run.
+mkdir -p "$ks/build/vm" "$ks/install/vm"
+if ! make -C "$TREE/tools/testing/selftests/vm" OUTPUT="$ks/build/vm" \
+	KHDR_INCLUDES="-isystem $O/usr/include" LDFLAGS=-static \
+	"$ks/build/vm/khugepaged" >>"$ks.log" 2>&1; then
+	tail -20 "$ks.log" >&2
+	die "vm selftest khugepaged build failed, see $ks.log"
+fi
+cp "$ks/build/vm/khugepaged" "$ks/install/vm/"
 echo "$O/arch/x86/boot/bzImage"
