@@ -2,11 +2,12 @@
 # The test suite: the series applying (and exporting as mails that git am
 # reproduces), checkpatch on those mails, the autonuma kernel with
 # KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests
-# and the memory hot-add guests (guest/hotplug.sh), the nothp kernel
-# (THP off) with KUnit and the kselftests on 2 nodes, the debug kernel on a
-# 2-node guest, the none flavour still building, and autonuma_policy on
-# upstream NUMA balancing (the numa_balancing flavour), which keeps the
-# placement contracts that test checks: its known answer.
+# and the memory hot-add guests (guest/hotplug.sh), the upstream khugepaged
+# selftest with AutoNUMA off and on, the nothp kernel (THP off) with KUnit
+# and the kselftests on 2 nodes, the debug kernel on a 2-node guest, the
+# none flavour still building, and autonuma_policy on upstream NUMA
+# balancing (the numa_balancing flavour), which keeps the placement
+# contracts that test checks: its known answer.
 # Every console log is scanned for lockdep/KASAN/BUG/WARN reports.
 # Ends with "N passed, N failed" and exits non-zero on any failure.
 . "$(dirname -- "$0")/lib.sh"
@@ -56,11 +57,17 @@ guest() {
 	skip=$((skip + $2))
 	fail=$((fail + $3))
 	echo "     $name: $1 passed, $2 skipped, $3 failed"
-	if grep -F -f "$HARNESS/console-errors.txt" "$log" >"$OUT/$name.errors"; then
-		notok "$name: kernel error reports on the console:"
-		head -10 "$OUT/$name.errors" | sed 's/^/    /'
+	console_clean "$name"
+}
+
+# console_clean NAME: no kernel error report in the console of guest NAME.
+console_clean() {
+	[ -f "$OUT/$1.console" ] || return 0
+	if grep -F -f "$HARNESS/console-errors.txt" "$OUT/$1.console" >"$OUT/$1.errors"; then
+		notok "$1: kernel error reports on the console:"
+		head -10 "$OUT/$1.errors" | sed 's/^/    /'
 	else
-		ok "$name: console free of lockdep/KASAN/BUG/WARN reports"
+		ok "$1: console free of lockdep/KASAN/BUG/WARN reports"
 	fi
 }
 
@@ -86,6 +93,10 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest autonuma-2node --flavour autonuma --nodes 2 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-2node
+		# khugepaged collapses as well while AutoNUMA scans as without
+		step autonuma-khugepaged "$HARNESS/khugepaged.sh" \
+			--log "$OUT/autonuma-khugepaged.console" || true
+		console_clean autonuma-khugepaged
 		guest autonuma-1node --flavour autonuma --nodes 1 --cpus-per-node 2 \
 			--run kselftest --append "kunit.enable=0"
 		guest autonuma-noautonuma --flavour autonuma --nodes 2 --run kselftest \
