@@ -358,7 +358,8 @@ static unsigned long autonuma_decay(unsigned long *fault, int nr_nodes,
  * takes them round-robin over S.
  */
 struct autonuma_queue {
-	spinlock_t lock;		/* protects src, nr_queued, rr */
+	spinlock_t lock;		/* protects src, nr_queued, rr, open */
+	bool open;			/* pages may be queued: AutoNUMA is on */
 	struct list_head *src;		/* nr_node_ids lists of pages */
 	unsigned long *nr_src;		/* base pages on each list */
 	unsigned long nr_queued;	/* base pages on all lists */
@@ -441,12 +442,15 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 	spin_lock(&q->lock);
 	/*
 	 * Switching AutoNUMA off may have happened since this fault checked
-	 * it.  knuma_migratedN drains its queue under q->lock after the
-	 * switch: seen here under the same lock, the switch either comes
-	 * after this page is on the queue (and the drain puts it back) or
-	 * is seen now.  So no page stays isolated on a queue nobody drains.
+	 * it.  The switch closes every queue under its lock before the
+	 * enabled key changes, and knuma_migratedN drains its queue only
+	 * after it saw the key change: a page is either on the queue before
+	 * it closed (and the drain puts it back) or finds it closed here.
+	 * The lock orders them, not the patching of the key's call sites,
+	 * which other CPUs may see at different moments.  So no page stays
+	 * isolated on a queue nobody drains.
 	 */
-	if (unlikely(!autonuma_enabled())) {
+	if (unlikely(!q->open)) {
 		spin_unlock(&q->lock);
 		mod_node_page_state(page_pgdat(page),
 				    NR_ISOLATED_ANON + page_is_file_lru(page),
@@ -1812,6 +1816,24 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
  * every thread: knuma_scand stops scanning and each knuma_migratedN puts
  * its queued pages back.
  */
+/* Let pages be queued, or not; see autonuma_queue_page(). */
+static void autonuma_open_queues(bool open)
+{
+	int nid;
+
+	if (!autonuma_queues)
+		return;
+	for (nid = 0; nid < nr_node_ids; nid++) {
+		struct autonuma_queue *q = autonuma_queues[nid];
+
+		if (!q)
+			continue;
+		spin_lock(&q->lock);
+		q->open = open;
+		spin_unlock(&q->lock);
+	}
+}
+
 static int autonuma_set_enabled(bool on)
 {
 	lockdep_assert_held(&autonuma_placement_lock);
@@ -1823,10 +1845,13 @@ static int autonuma_set_enabled(bool on)
 	if (on && READ_ONCE(sysctl_numa_balancing_mode))
 		return -EBUSY;
 
-	if (on)
+	if (on) {
+		autonuma_open_queues(true);
 		static_branch_enable(&autonuma_enabled_key);
-	else
+	} else {
+		autonuma_open_queues(false);
 		static_branch_disable(&autonuma_enabled_key);
+	}
 	if (autonuma_queues) {
 		knuma_scand_wake();
 		knuma_migrated_wake_all();
