@@ -418,6 +418,15 @@ static unsigned long autonuma_queue_limit(void)
 /* Pages queued, for knuma_scand's pacing (see autonuma_pass_sleep()). */
 static DEFINE_PER_CPU(unsigned long, autonuma_pages_queued);
 
+/* Undo the isolation of a page that is on no list: back to the LRU. */
+static void autonuma_unisolate_page(struct page *page)
+{
+	mod_node_page_state(page_pgdat(page),
+			    NR_ISOLATED_ANON + page_is_file_lru(page),
+			    -thp_nr_pages(page));
+	putback_lru_page(page);
+}
+
 /*
  * Isolate @page and queue it for @dst.  Called with the page table lock
  * held, which keeps the page mapped.  Returns true when queued.
@@ -452,10 +461,7 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 	 */
 	if (unlikely(!q->open)) {
 		spin_unlock(&q->lock);
-		mod_node_page_state(page_pgdat(page),
-				    NR_ISOLATED_ANON + page_is_file_lru(page),
-				    -nr);
-		putback_lru_page(page);
+		autonuma_unisolate_page(page);
 		return false;
 	}
 	WRITE_ONCE(ape->migrate_nid, dst + 1);
@@ -1295,10 +1301,7 @@ static void knuma_scand_wake(void)
 static void autonuma_putback_page(struct page *page)
 {
 	list_del(&page->lru);
-	mod_node_page_state(page_pgdat(page),
-			    NR_ISOLATED_ANON + page_is_file_lru(page),
-			    -thp_nr_pages(page));
-	putback_lru_page(page);
+	autonuma_unisolate_page(page);
 }
 
 /*
