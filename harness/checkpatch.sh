@@ -3,6 +3,11 @@
 # it: the mails "make patches" exports (harness/patches.sh), which carry our
 # new files as well as the changes to 6.1's.
 #
+# checkpatch looks commit ids up in the git repository it runs in; the
+# edit tree (make edit) is one and CI's tree is not.  GIT_DIR points
+# nowhere so that both check the same way: the citation's form, not
+# whether this tree has the upstream commit.
+#
 # One check is ignored: FILE_PATH_CHANGES ("does MAINTAINERS need
 # updating?") for the patches that add files after the one that adds the
 # MAINTAINERS entry covering all of them.
@@ -17,7 +22,7 @@ for p in "$mails"/00[0-9][0-9]-*.patch; do
 	case $p in
 	*/0000-cover-letter.patch) continue ;;
 	esac
-	(cd "$TREE" && perl "$cp" --strict --quiet --ignore FILE_PATH_CHANGES "$p") ||
+	(cd "$TREE" && GIT_DIR=/nonexistent perl "$cp" --strict --quiet --ignore FILE_PATH_CHANGES "$p") ||
 		{ msg "checkpatch: ${p##*/}"; bad=1; }
 done
 [ "$bad" = 0 ] && msg "checkpatch --strict: clean ($(ls "$mails" | grep -vc cover-letter) patches)"
