@@ -749,6 +749,25 @@ an_wait_full_scans(unsigned long long k, unsigned long long cap_ms,
 }
 
 /*
+ * Fold every CPU's pending vmstat deltas into the totals /proc/vmstat
+ * shows (root only).  Without it a node counter such as nr_isolated_anon
+ * can read up to stat_threshold pages per CPU off its true value for
+ * about a second, until vmstat_update runs.  Returns 0 or -errno.
+ */
+static inline int an_vmstat_refresh(void)
+{
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "1", 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
  * Read the /proc/vmstat counter @name.  Returns 0, -ENOENT when the
  * kernel does not have it or -errno.
  */
