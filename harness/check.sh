@@ -1,9 +1,10 @@
 #!/bin/sh
 # The test suite: the series applying (and exporting as mails that git am
 # reproduces), checkpatch on those mails, the autonuma kernel with
-# KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests
-# and the memory hot-add guests (guest/hotplug.sh), the upstream khugepaged
-# selftest with AutoNUMA off and on, the nothp kernel (THP off) with KUnit
+# KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests,
+# the scheduler tests on 2 nodes x 4 CPUs, the memory hot-add guests
+# (guest/hotplug.sh), the upstream khugepaged selftest with AutoNUMA off
+# and on, the nothp kernel (THP off) with KUnit
 # and the kselftests on 2 nodes, the debug kernel on a 2-node guest, the
 # none flavour still building, and autonuma_policy on upstream NUMA
 # balancing (the numa_balancing flavour), which keeps the placement
@@ -107,6 +108,12 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--mem-per-node 512 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-4node
+		# 2 nodes x 4 CPUs: the scheduler tests where CFS no longer
+		# tolerates a whole node's imbalance, so that active balancing
+		# (which AutoNUMA must not make futile) happens at all.
+		guest autonuma-2x4 --flavour autonuma --nodes 2 --cpus-per-node 4 \
+			--run kselftest \
+			--append "kselftest_tests=autonuma:autonuma_sched kunit.enable=0"
 		# Memory hot-add: a node with no CPU gets memory only after
 		# boot, on a machine where AutoNUMA was decided off (one node)
 		# and on one where it runs (two nodes).

@@ -39,6 +39,8 @@ int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
 					 int dst_cpu);
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
 				 int dst_cpu, bool active);
+bool __autonuma_refuse_active_balance(struct task_struct *p, int src_cpu,
+				      int dst_cpu, bool dst_idle);
 bool __autonuma_wake_keep_prev(struct task_struct *p, int this_cpu,
 			       int prev_cpu);
 
@@ -98,6 +100,25 @@ static inline bool autonuma_refuse_migration(struct task_struct *p,
 }
 
 /**
+ * autonuma_refuse_active_balance - may active balancing push a running task?
+ * @p: the task running on the busiest CPU
+ * @src_cpu: the busiest CPU
+ * @dst_cpu: the CPU that balances
+ * @dst_idle: whether @dst_cpu balances because it is idle
+ *
+ * Return: true when AutoNUMA would refuse the push, so the stopper must
+ * not be kicked.
+ */
+static inline bool autonuma_refuse_active_balance(struct task_struct *p,
+						  int src_cpu, int dst_cpu,
+						  bool dst_idle)
+{
+	return autonuma_enabled() &&
+	       __autonuma_refuse_active_balance(p, src_cpu, dst_cpu,
+						dst_idle);
+}
+
+/**
  * autonuma_wake_keep_prev - keep a waking task on its node
  * @p: the waking task
  * @this_cpu: the waker's CPU
@@ -147,6 +168,13 @@ static inline int autonuma_migrate_degrades_locality(struct task_struct *p,
 static inline bool autonuma_refuse_migration(struct task_struct *p,
 					     int src_cpu, int dst_cpu,
 					     bool active)
+{
+	return false;
+}
+
+static inline bool autonuma_refuse_active_balance(struct task_struct *p,
+						  int src_cpu, int dst_cpu,
+						  bool dst_idle)
 {
 	return false;
 }

@@ -607,6 +607,30 @@ bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
 }
 
 /**
+ * __autonuma_refuse_active_balance - would AutoNUMA refuse an active balance?
+ * @p: the task running on the busiest CPU
+ * @src_cpu: the busiest CPU
+ * @dst_cpu: the CPU that balances and would receive @p
+ * @dst_idle: whether @dst_cpu balances because it is idle
+ *
+ * load_balance() asks before it kicks the CPU stopper of @src_cpu to push
+ * @p, as it does for a task whose affinity excludes @dst_cpu: a stopper
+ * that preempts @p only for AutoNUMA to refuse the move costs @p its CPU
+ * for nothing, and would be kicked again at every balance while the
+ * domain keeps failing.
+ *
+ * Return: true when the push must not be tried; see autonuma_veto().
+ */
+bool __autonuma_refuse_active_balance(struct task_struct *p, int src_cpu,
+				      int dst_cpu, bool dst_idle)
+{
+	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
+								  dst_cpu),
+			     READ_ONCE(autonuma_sched_load_balance_strict),
+			     true, dst_idle);
+}
+
+/**
  * __autonuma_wake_keep_prev - keep a waking task on its node
  * @p: the waking task
  * @this_cpu: the waker's CPU, where wake_affine() would pull @p

@@ -15,7 +15,11 @@
  *  e. enabled=0 stops moves, exchanges and the balancer at once, and
  *     enabled=1 starts the balancer again;
  *  f. scheduler/clone_reset and scheduler/fork_reset decide whether a new
- *     thread or process starts with its parent's statistics or empty ones.
+ *     thread or process starts with its parent's statistics or empty ones;
+ *  g. with scheduler/load_balance_strict, more busy threads preferring
+ *     node 0 than it has CPUs stay there, and the idle CPUs of node 1 do
+ *     not keep interrupting them with active balancing that AutoNUMA then
+ *     refuses (the CPU stopper of node 0's CPUs stays quiet).
  *
  * Where a thread runs is what it reports itself with sched_getcpu() while
  * it streams over its buffer; where a buffer is comes from
@@ -25,6 +29,7 @@
  * knobs are restored at exit, also on SIGINT and SIGTERM.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -86,13 +91,26 @@
 #define INHERIT_MIN_FAULTS	128
 #define INHERIT_CAP_MS		30000
 
+#define STOPPER_LEN		(16 * SZ_1M)
+#define STOPPER_WARMUP_MS	5000	/* threads come to prefer NODE_A */
+#define STOPPER_SAMPLE_MS	5000
+/*
+ * Runs of node A's CPU stoppers per second of the sample, at most.  On
+ * the kernel that kicked active balancing only for AutoNUMA to refuse it,
+ * they ran 54.6 times a second in a guest of 2 nodes x 4 CPUs, with none
+ * after the fix.  With 2 CPUs per node the NUMA imbalance that CFS
+ * tolerates covers the whole shape, load balancing never tries, and the
+ * test cannot tell the two kernels apart: make check runs it on 4.
+ */
+#define STOPPER_MAX_PER_S	2
+
 /* The whole program, well below the kselftest timeout in "settings". */
 #define BUDGET_SECS		360
 
 /* How long to wait for a thread or child to start or stop. */
 #define THREAD_WAIT_MS		30000
 
-#define NR_TESTS		10
+#define NR_TESTS		11
 
 static size_t page_size;
 /* The CPUs this program may use, and those of each node among them. */
@@ -192,11 +210,12 @@ static void streamer_init(struct streamer *s, char *buf, size_t len)
 
 static void stream_report(struct streamer *s)
 {
+	int watch = __atomic_load_n(&s->watch_node, __ATOMIC_RELAXED);
 	int cpu = sched_getcpu();
 
 	__atomic_store_n(&s->cpu, cpu, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->reports, 1, __ATOMIC_RELAXED);
-	if (s->watch_node >= 0 && node_of(cpu) != s->watch_node) {
+	if (watch >= 0 && node_of(cpu) != watch) {
 		__atomic_store_n(&s->stray_cpu, cpu, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&s->strays, 1, __ATOMIC_RELAXED);
 	}
@@ -1059,6 +1078,134 @@ free:
 			 IDLE_MIN_BUSY, IDLE_SAMPLE_MS / 1000);
 }
 
+/* ---- g: no active balancing that AutoNUMA refuses ---- */
+
+/*
+ * Context switches of the CPU stopper of every CPU of @cpus ("migration/N"
+ * threads): each run of stopper work is one.  Returns the sum, or -1 when
+ * one of them cannot be found or read.
+ */
+static long long stopper_switches(const cpu_set_t *cpus)
+{
+	unsigned long long v, sum = 0;
+	int found = 0, want = CPU_COUNT(cpus), cpu;
+	char path[64], line[256];
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(line, sizeof(line), f) ||
+		    sscanf(line, "migration/%d", &cpu) != 1 ||
+		    cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, cpus)) {
+			fclose(f);
+			continue;
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "/proc/%s/status", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "voluntary_ctxt_switches: %llu", &v) == 1 ||
+			    sscanf(line, "nonvoluntary_ctxt_switches: %llu", &v) == 1)
+				sum += v;
+		fclose(f);
+		found++;
+	}
+	closedir(dir);
+	return found == want ? (long long)sum : -1;
+}
+
+static void test_stopper(void)
+{
+	int nr = CPU_COUNT(&node_cpus[NODE_A]), started = 0, i, ret;
+	unsigned long strays = 0, reports = 0;
+	long long sw_a = -1, sw_b = -1;
+	bool ok = false, stopped = true;
+	struct an_snap before, after;
+	struct streamer *st;
+	double per_s = 0;
+	char *buf;
+
+	st = calloc(nr, sizeof(*st));
+	buf = an_alloc(STOPPER_LEN, page_size, MADV_NOHUGEPAGE);
+	if (!st || !buf) {
+		ksft_print_msg("out of memory\n");
+		goto free;
+	}
+	if (!place_buffer(buf, STOPPER_LEN, NODE_A))
+		goto free;
+	ret = an_set_knob("scheduler/load_balance_strict", 1);
+	if (ret) {
+		ksft_print_msg("cannot set scheduler/load_balance_strict: %s\n",
+			       strerror(-ret));
+		goto free;
+	}
+	for (i = 0; i < nr; i++) {
+		streamer_init(&st[i], buf, STOPPER_LEN);
+		st[i].start = node_cpus[NODE_A];
+	}
+	c_snap(&before);
+	started = streamers_start(st, nr);
+	if (started < nr)
+		goto stop;
+	an_sleep_ms(START_PIN_MS);
+	ret = streamers_release(st, nr);
+	if (ret) {
+		ksft_print_msg("sched_setaffinity: %s\n", strerror(-ret));
+		goto stop;
+	}
+	an_sleep_ms(STOPPER_WARMUP_MS);
+	/* from here on, every thread must stay on NODE_A */
+	for (i = 0; i < nr; i++) {
+		__atomic_store_n(&st[i].strays, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&st[i].reports, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&st[i].watch_node, NODE_A, __ATOMIC_RELAXED);
+	}
+	sw_a = stopper_switches(&node_cpus[NODE_A]);
+	an_sleep_ms(STOPPER_SAMPLE_MS);
+	sw_b = stopper_switches(&node_cpus[NODE_A]);
+	c_snap(&after);
+	for (i = 0; i < nr; i++) {
+		__atomic_store_n(&st[i].watch_node, -1, __ATOMIC_RELAXED);
+		strays += __atomic_load_n(&st[i].strays, __ATOMIC_RELAXED);
+		reports += __atomic_load_n(&st[i].reports, __ATOMIC_RELAXED);
+	}
+	if (sw_a < 0 || sw_b < 0) {
+		ksft_print_msg("stopper: cannot read the migration/N threads of node %d\n",
+			       NODE_A);
+		goto stop;
+	}
+	per_s = (sw_b - sw_a) * 1000.0 / STOPPER_SAMPLE_MS;
+	ksft_print_msg("stopper: %d threads, %lu CPU reports, %lu off node %d\n",
+		       nr, reports, strays, NODE_A);
+	ksft_print_msg("stopper: node %d's stoppers ran %lld times in %d ms (%.1f/s)\n",
+		       NODE_A, sw_b - sw_a, STOPPER_SAMPLE_MS, per_s);
+	c_print("stopper", &before, &after);
+	ok = reports && !strays && per_s <= STOPPER_MAX_PER_S;
+stop:
+	stopped = streamers_stop(st, started);
+free:
+	an_set_knob("scheduler/load_balance_strict", 0);
+	if (buf)
+		free_after(stopped, buf, STOPPER_LEN);
+	if (stopped)
+		free(st);
+	ksft_test_result(ok,
+			 "stopper: load_balance_strict keeps %d busy threads on node %d, its stoppers run <= %d/s\n",
+			 nr, NODE_A, STOPPER_MAX_PER_S);
+}
+
 /* ---- e: enabled=0 stops the balancer at once ---- */
 
 /* The balancer counters that must not move while AutoNUMA is off. */
@@ -1513,6 +1660,7 @@ int main(void)
 	test_numa01();
 	test_affinity();
 	test_no_idle();
+	test_stopper();
 	test_disable();
 	test_inherit();
 
