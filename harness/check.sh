@@ -81,6 +81,17 @@ kunit_ran() {
 	fi
 }
 
+# no_page_ext NAME: AutoNUMA reserved no memory per page in guest NAME.
+# page_ext prints its allocation at boot when any user needs it, and
+# AutoNUMA is the only possible one in these configurations.
+no_page_ext() {
+	if grep -q 'bytes of page_ext' "$OUT/$1.console" 2>/dev/null; then
+		notok "$1: memory reserved per page: $(grep -o 'allocated [0-9]* bytes of page_ext' "$OUT/$1.console" | head -1)"
+	else
+		ok "$1: no memory reserved per page (no page_ext)"
+	fi
+}
+
 "$HARNESS/deps.sh"
 "$HARNESS/source.sh"
 echo "# base kernel $(base_version) (Debian linux-source-6.1 $(debian_version))"
@@ -94,6 +105,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest autonuma-2node --flavour autonuma --nodes 2 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-2node
+		no_page_ext autonuma-2node
 		# khugepaged collapses as well while AutoNUMA scans as without
 		step autonuma-khugepaged "$HARNESS/khugepaged.sh" \
 			--log "$OUT/autonuma-khugepaged.console" || true

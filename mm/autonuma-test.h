@@ -104,44 +104,105 @@ static void autonuma_test_filter_hold(struct kunit *test)
 			AUTONUMA_FILTER_NONE);
 	KUNIT_EXPECT_EQ(test, autonuma_holdoff(0), 0U);
 	KUNIT_EXPECT_EQ(test, autonuma_holdoff(1), 3U);
-	KUNIT_EXPECT_EQ(test, autonuma_holdoff(AUTONUMA_MAX_BOUNCES), 255U);
+	KUNIT_EXPECT_EQ(test, autonuma_holdoff(AUTONUMA_MAX_BOUNCES), 63U);
 }
 
 /*
  * Turns longer than a scan pass: each turn brings @per_turn consecutive
- * faults from one node.  Simulate the filter and the migrations, as
- * mm/autonuma.c does them, and count the migrations.
+ * faults from one node.  Run the page state through the fault path's own
+ * steps (autonuma_filter_fault(), autonuma_state_migrated(), packed and
+ * unpacked as in page->flags between faults) and count the migrations.
  */
 static int autonuma_simulate_turns(int turns, int per_turn)
 {
-	int last = NUMA_NO_NODE, page_nid = 0, bounces = 0, hold = 0;
-	int t, f, migrations = 0;
+	struct autonuma_page_state st;
+	unsigned int raw = AUTONUMA_STATE_MASK;	/* a freshly freed page */
+	int t, f, page_nid = 0, migrations = 0;
 
 	for (t = 0; t < turns; t++) {
 		int this = t & 1;
 
 		for (f = 0; f < per_turn; f++) {
-			switch (autonuma_filter(last, this, page_nid,
-						NUMA_NO_NODE, hold)) {
-			case AUTONUMA_FILTER_RECORD:
-				last = this;
-				hold = autonuma_holdoff(bounces);
-				break;
-			case AUTONUMA_FILTER_HOLD:
-				hold--;
-				break;
-			case AUTONUMA_FILTER_QUEUE:
+			autonuma_state_unpack(raw, 2, &st);
+			if (autonuma_filter_fault(&st, this, page_nid) ==
+			    AUTONUMA_FILTER_QUEUE) {
 				page_nid = this;
-				bounces = min(bounces + 1, AUTONUMA_MAX_BOUNCES);
-				hold = 0;
+				autonuma_state_migrated(&st, this);
 				migrations++;
-				break;
-			case AUTONUMA_FILTER_NONE:
-				break;
 			}
+			raw = autonuma_state_pack(&st);
 		}
 	}
 	return migrations;
+}
+
+/* The reset value of the last_cpupid field is the empty state. */
+static void autonuma_test_state_reset(struct kunit *test)
+{
+	struct autonuma_page_state st;
+
+	autonuma_state_unpack(AUTONUMA_STATE_MASK, 4, &st);
+	KUNIT_EXPECT_EQ(test, st.last_nid, NUMA_NO_NODE);
+	KUNIT_EXPECT_EQ(test, st.bounces, 0U);
+	KUNIT_EXPECT_EQ(test, st.hold, 0U);
+	KUNIT_EXPECT_FALSE(test, st.queued);
+	KUNIT_EXPECT_EQ(test, autonuma_state_pack(&st), AUTONUMA_STATE_MASK);
+}
+
+/* Every field survives a round trip, at its limits too. */
+static void autonuma_test_state_round_trip(struct kunit *test)
+{
+	const struct autonuma_page_state cases[] = {
+		{ .last_nid = 0 },
+		{ .last_nid = 1, .bounces = 1, .hold = 3 },
+		{ .last_nid = MAX_NUMNODES - 1, .bounces = AUTONUMA_MAX_BOUNCES,
+		  .hold = autonuma_holdoff(AUTONUMA_MAX_BOUNCES), .queued = true },
+		{ .last_nid = NUMA_NO_NODE, .queued = true },
+	};
+	struct autonuma_page_state st;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		unsigned int raw = autonuma_state_pack(&cases[i]);
+
+		KUNIT_EXPECT_EQ(test, raw & ~AUTONUMA_STATE_MASK, 0U);
+		autonuma_state_unpack(raw, MAX_NUMNODES, &st);
+		KUNIT_EXPECT_EQ(test, st.last_nid, cases[i].last_nid);
+		KUNIT_EXPECT_EQ(test, st.bounces, cases[i].bounces);
+		KUNIT_EXPECT_EQ(test, st.hold, cases[i].hold);
+		KUNIT_EXPECT_EQ(test, st.queued, cases[i].queued);
+	}
+}
+
+/* Whatever upstream NUMA balancing left in the field unpacks in bounds. */
+static void autonuma_test_state_foreign(struct kunit *test)
+{
+	struct autonuma_page_state st;
+	unsigned int raw;
+
+	for (raw = 0; raw <= AUTONUMA_STATE_MASK; raw += 97) {
+		autonuma_state_unpack(raw, 2, &st);
+		KUNIT_EXPECT_TRUE(test, st.last_nid == NUMA_NO_NODE ||
+				  (st.last_nid >= 0 && st.last_nid < 2));
+		KUNIT_EXPECT_LE(test, st.bounces, (unsigned int)AUTONUMA_MAX_BOUNCES);
+		KUNIT_EXPECT_LT(test, st.hold, 1U << AUTONUMA_HOLD_BITS);
+	}
+}
+
+/* A fault from another node cancels a queued migration and records. */
+static void autonuma_test_state_cancel(struct kunit *test)
+{
+	struct autonuma_page_state st = { .last_nid = 1, .queued = true };
+
+	KUNIT_EXPECT_EQ(test, autonuma_filter_fault(&st, 1, 0),
+			AUTONUMA_FILTER_NONE);
+	KUNIT_EXPECT_EQ(test, autonuma_filter_fault(&st, 0, 0),
+			AUTONUMA_FILTER_RECORD);
+	KUNIT_EXPECT_EQ(test, st.last_nid, 0);
+	KUNIT_EXPECT_FALSE(test, st.queued);
+	autonuma_state_migrated(&st, 1);
+	KUNIT_EXPECT_EQ(test, st.bounces, 1U);
+	KUNIT_EXPECT_EQ(test, st.last_nid, 1);
 }
 
 /* Pages used in turns settle: migrations stay bounded, not one per turn. */
@@ -286,6 +347,10 @@ static struct kunit_case autonuma_test_cases[] = {
 	KUNIT_CASE(autonuma_test_filter_ping_pong),
 	KUNIT_CASE(autonuma_test_filter_hold),
 	KUNIT_CASE(autonuma_test_filter_turns),
+	KUNIT_CASE(autonuma_test_state_reset),
+	KUNIT_CASE(autonuma_test_state_round_trip),
+	KUNIT_CASE(autonuma_test_state_foreign),
+	KUNIT_CASE(autonuma_test_state_cancel),
 	KUNIT_CASE(autonuma_test_decay),
 	KUNIT_CASE(autonuma_test_decay_phase_change),
 	KUNIT_CASE(autonuma_test_rr_next),

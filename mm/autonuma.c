@@ -58,7 +58,6 @@
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
-#include <linux/page_ext.h>
 #include <linux/pagewalk.h>
 #include <linux/ptrace.h>
 #include <linux/rmap.h>
@@ -151,10 +150,9 @@ static int autonuma_possible_state __read_mostly = -1;
  * autonuma_possible - can AutoNUMA run on this machine at all?
  *
  * Decided once, at the first call: the first fork (of kernel_init, before
- * any initcall) or page_ext's need() callback, whichever comes first.
- * Command line parameters are parsed and the boot-time NUMA topology is
- * known by then.  The answer never changes afterwards: the queues, the
- * threads, sysfs and the per-page data are set up for it at boot, so a
+ * any initcall).  Command line parameters are parsed and the boot-time
+ * NUMA topology is known by then.  The answer never changes afterwards:
+ * the queues, the threads and sysfs are set up for it at boot, so a
  * node onlined later (memory hotplug, CXL or dax-kmem memory) does not make
  * a one-node machine a NUMA machine for AutoNUMA, and on a machine where
  * AutoNUMA runs such a node only ever sends pages away (it has no
@@ -193,61 +191,126 @@ void autonuma_unlock_placement(void)
 }
 
 /*
- * Per-page data, in page_ext so that it costs nothing unless AutoNUMA is
- * possible.  Nodes are stored plus one, so that the zeroed initial state
- * means "no node".
+ * Per-page state, in the bits of page->flags where upstream NUMA balancing
+ * keeps its last_cpupid (or in page->_last_cpupid where the flags have no
+ * room for them, as upstream falls back): the two never run at the same
+ * time, so AutoNUMA costs no memory per page.  page-flags-layout.h makes
+ * the field at least AUTONUMA_PAGE_SHIFT bits wide.  The bits are, from
+ * the lowest:
  *
- * page_ext is not cleared when a page is freed and reused, so each entry
- * carries a tag of the page's identity (its mapping and index, which
- * migration preserves): an entry whose tag does not match belongs to an
- * earlier life of the page and is started afresh.
+ *   NODES_SHIFT + 1	node of the last hinting fault, plus one
+ *   2			times AutoNUMA migrated the page, capped at 3
+ *   6			faults still needed before it may move again
+ *   1			queued for migration to that node
+ *
+ * NODES_SHIFT + 10 bits: 20 with Debian's x86-64 configuration, within
+ * the 21 bits upstream uses there (8 PID bits, 13 CPU bits).
+ *
+ * stored inverted, so that the all-ones value page_cpupid_reset_last()
+ * writes when a page is freed reads as "no node, nothing queued": each
+ * life of a page starts afresh.  A value left by upstream NUMA balancing
+ * before it was switched off decodes to some state; unpacking keeps it
+ * within bounds, and the filter corrects it within a fault or two.
  */
-struct autonuma_page_ext {
-	u16 last_nid;		/* node of the last hinting fault */
-	u16 migrate_nid;	/* node the page is queued for */
-	u8 bounces;		/* times AutoNUMA migrated it, capped */
-	u8 hold;		/* faults still needed before it may move */
-	u16 tag;		/* identity of the page this is about */
+struct autonuma_page_state {
+	int last_nid;		/* node of the last hinting fault */
+	unsigned int bounces;	/* times AutoNUMA migrated the page, capped */
+	unsigned int hold;	/* faults still needed before it may move */
+	bool queued;		/* on the knuma_migrated queue of last_nid */
 };
 
 /* A page that bounced b times needs 4^b - 1 more faults to move again. */
-#define AUTONUMA_MAX_BOUNCES	4
+#define AUTONUMA_MAX_BOUNCES	3
 
-static bool need_autonuma_page_ext(void)
+#define AUTONUMA_NID_BITS	(NODES_SHIFT + 1)
+#define AUTONUMA_BOUNCE_BITS	2
+#define AUTONUMA_HOLD_BITS	6
+#define AUTONUMA_BOUNCE_SHIFT	AUTONUMA_NID_BITS
+#define AUTONUMA_HOLD_SHIFT	(AUTONUMA_BOUNCE_SHIFT + AUTONUMA_BOUNCE_BITS)
+#define AUTONUMA_QUEUED_SHIFT	(AUTONUMA_HOLD_SHIFT + AUTONUMA_HOLD_BITS)
+#define AUTONUMA_STATE_BITS	(AUTONUMA_QUEUED_SHIFT + 1)
+#define AUTONUMA_STATE_MASK	((1U << AUTONUMA_STATE_BITS) - 1)
+
+static_assert(AUTONUMA_STATE_BITS == AUTONUMA_PAGE_SHIFT);
+static_assert(AUTONUMA_STATE_BITS <= LAST_CPUPID_SHIFT);
+static_assert(AUTONUMA_MAX_BOUNCES < (1 << AUTONUMA_BOUNCE_BITS));
+static_assert((1 << (2 * AUTONUMA_MAX_BOUNCES)) - 1 < (1 << AUTONUMA_HOLD_BITS));
+
+static unsigned int autonuma_state_pack(const struct autonuma_page_state *s)
 {
-	return autonuma_possible();
+	unsigned int v = s->last_nid + 1;
+
+	v |= s->bounces << AUTONUMA_BOUNCE_SHIFT;
+	v |= s->hold << AUTONUMA_HOLD_SHIFT;
+	v |= (unsigned int)s->queued << AUTONUMA_QUEUED_SHIFT;
+	return ~v & AUTONUMA_STATE_MASK;
+}
+
+static void autonuma_state_unpack(unsigned int raw, int nr_nodes,
+				  struct autonuma_page_state *s)
+{
+	unsigned int v = ~raw & AUTONUMA_STATE_MASK;
+	int nid = (int)(v & ((1U << AUTONUMA_NID_BITS) - 1)) - 1;
+
+	s->last_nid = nid < nr_nodes ? nid : NUMA_NO_NODE;
+	s->bounces = min_t(unsigned int, AUTONUMA_MAX_BOUNCES,
+			   (v >> AUTONUMA_BOUNCE_SHIFT) &
+			   ((1U << AUTONUMA_BOUNCE_BITS) - 1));
+	s->hold = (v >> AUTONUMA_HOLD_SHIFT) & ((1U << AUTONUMA_HOLD_BITS) - 1);
+	s->queued = (v >> AUTONUMA_QUEUED_SHIFT) & 1;
+}
+
+/* The raw field: page_cpupid_last() without its int conversion. */
+static unsigned int autonuma_page_raw(struct page *page)
+{
+	return (unsigned int)page_cpupid_last(page) & AUTONUMA_STATE_MASK;
 }
 
 /*
- * Padded to a long: page_ext entries follow each other without alignment,
- * and the next entry's flags are used with atomic bit operations.
+ * Replace the state of @page, read as @old, by @new.  Fails when another
+ * CPU changed it meanwhile (a racing fault, migration).
  */
-struct page_ext_operations autonuma_page_ext_ops = {
-	.size = ALIGN(sizeof(struct autonuma_page_ext), sizeof(unsigned long)),
-	.need = need_autonuma_page_ext,
-};
-
-static u16 autonuma_page_tag(struct page *page)
+static bool autonuma_page_cmpxchg(struct page *page, unsigned int old,
+				  unsigned int new)
 {
-	unsigned long id = (unsigned long)READ_ONCE(page->mapping) ^
-			   (page->index * GOLDEN_RATIO_PRIME);
+#ifdef LAST_CPUPID_NOT_IN_PAGE_FLAGS
+	int cur = READ_ONCE(page->_last_cpupid);
 
-	return hash_long(id, 16);
+	if (((unsigned int)cur & AUTONUMA_STATE_MASK) != old)
+		return false;
+	return try_cmpxchg(&page->_last_cpupid, &cur,
+			   (int)(((unsigned int)cur & ~AUTONUMA_STATE_MASK) | new));
+#else
+	unsigned long flags = READ_ONCE(page->flags), mask;
+
+	mask = (unsigned long)AUTONUMA_STATE_MASK << LAST_CPUPID_PGSHIFT;
+	do {
+		if (((flags & mask) >> LAST_CPUPID_PGSHIFT) != old)
+			return false;
+	} while (!try_cmpxchg(&page->flags, &flags,
+			      (flags & ~mask) |
+			      ((unsigned long)new << LAST_CPUPID_PGSHIFT)));
+	return true;
+#endif
 }
 
-static struct autonuma_page_ext *get_autonuma_page_ext(struct page *page)
+static void autonuma_page_state(struct page *page,
+				struct autonuma_page_state *s)
 {
-	struct page_ext *page_ext = page_ext_get(page);
-
-	if (!page_ext)
-		return NULL;
-	return (void *)page_ext + autonuma_page_ext_ops.offset;
+	autonuma_state_unpack(autonuma_page_raw(page), nr_node_ids, s);
 }
 
-static void put_autonuma_page_ext(struct autonuma_page_ext *ape)
+/* Set or clear the queued mark of @page, whatever else changes meanwhile. */
+static void autonuma_page_set_queued(struct page *page, bool queued)
 {
-	if (ape)
-		page_ext_put((void *)ape - autonuma_page_ext_ops.offset);
+	struct autonuma_page_state s;
+	unsigned int raw;
+
+	do {
+		raw = autonuma_page_raw(page);
+		autonuma_state_unpack(raw, nr_node_ids, &s);
+		s.queued = queued;
+	} while (!autonuma_page_cmpxchg(page, raw, autonuma_state_pack(&s)));
 }
 
 /* The two-stage false-sharing filter. */
@@ -292,6 +355,44 @@ static enum autonuma_filter autonuma_filter(int last_nid, int this_nid,
 static unsigned int autonuma_holdoff(unsigned int bounces)
 {
 	return (1U << (2 * bounces)) - 1;
+}
+
+/*
+ * Run the filter on a hinting fault from @this_nid on a page on
+ * @page_nid whose state is @s, and update @s for what it decided: a
+ * fault from a new node is remembered (and cancels a queued migration
+ * elsewhere, which knuma_migrated then drops), a held page counts down.
+ */
+static enum autonuma_filter autonuma_filter_fault(struct autonuma_page_state *s,
+						  int this_nid, int page_nid)
+{
+	enum autonuma_filter f;
+
+	f = autonuma_filter(s->last_nid, this_nid, page_nid,
+			    s->queued ? s->last_nid : NUMA_NO_NODE, s->hold);
+	switch (f) {
+	case AUTONUMA_FILTER_RECORD:
+		s->last_nid = this_nid;
+		s->hold = autonuma_holdoff(s->bounces);
+		s->queued = false;
+		break;
+	case AUTONUMA_FILTER_HOLD:
+		s->hold--;
+		break;
+	case AUTONUMA_FILTER_QUEUE:
+	case AUTONUMA_FILTER_NONE:
+		break;
+	}
+	return f;
+}
+
+/* The state of a page AutoNUMA migrates to @nid: faulted from there. */
+static void autonuma_state_migrated(struct autonuma_page_state *s, int nid)
+{
+	s->last_nid = nid;
+	s->bounces = min(s->bounces + 1, AUTONUMA_MAX_BOUNCES);
+	s->hold = 0;
+	s->queued = false;
 }
 
 /**
@@ -431,8 +532,7 @@ static void autonuma_unisolate_page(struct page *page)
  * Isolate @page and queue it for @dst.  Called with the page table lock
  * held, which keeps the page mapped.  Returns true when queued.
  */
-static bool autonuma_queue_page(struct page *page, int src, int dst,
-				struct autonuma_page_ext *ape)
+static bool autonuma_queue_page(struct page *page, int src, int dst)
 {
 	struct autonuma_queue *q = autonuma_queues[dst];
 	int nr = thp_nr_pages(page);
@@ -464,7 +564,7 @@ static bool autonuma_queue_page(struct page *page, int src, int dst,
 		autonuma_unisolate_page(page);
 		return false;
 	}
-	WRITE_ONCE(ape->migrate_nid, dst + 1);
+	autonuma_page_set_queued(page, true);
 	list_add_tail(&page->lru, &q->src[src]);
 	q->nr_src[src] += nr;
 	was_empty = !q->nr_queued;
@@ -624,9 +724,9 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 				unsigned long addr, int page_nid, int this_nid,
 				int nr)
 {
-	struct autonuma_page_ext *ape;
-	int last_nid, queued_nid;
-	u16 tag;
+	struct autonuma_page_state st;
+	enum autonuma_filter filter;
+	unsigned int raw;
 
 	count_vm_numa_event(NUMA_HINT_FAULTS);
 	if (page_nid == this_nid) {
@@ -637,48 +737,28 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 	}
 	autonuma_charge_task(vma->vm_mm, page_nid, nr);
 
-	ape = get_autonuma_page_ext(page);
-	if (!ape)
+	raw = autonuma_page_raw(page);
+	autonuma_state_unpack(raw, nr_node_ids, &st);
+	/* a mark left by upstream NUMA balancing, or by a page put back */
+	if (st.queued && PageLRU(page))
+		st.queued = false;
+	filter = autonuma_filter_fault(&st, this_nid, page_nid);
+	if (filter == AUTONUMA_FILTER_RECORD || filter == AUTONUMA_FILTER_HOLD) {
+		/* a racing fault changed it first: this one counts for nothing */
+		autonuma_page_cmpxchg(page, raw, autonuma_state_pack(&st));
 		return;
-	tag = autonuma_page_tag(page);
-	if (READ_ONCE(ape->tag) != tag) {
-		/* left over from an earlier life of the page */
-		WRITE_ONCE(ape->last_nid, 0);
-		WRITE_ONCE(ape->migrate_nid, 0);
-		WRITE_ONCE(ape->bounces, 0);
-		WRITE_ONCE(ape->hold, 0);
-		WRITE_ONCE(ape->tag, tag);
 	}
-	last_nid = (int)READ_ONCE(ape->last_nid) - 1;
-	queued_nid = (int)READ_ONCE(ape->migrate_nid) - 1;
-
-	switch (autonuma_filter(last_nid, this_nid, page_nid, queued_nid,
-				READ_ONCE(ape->hold))) {
-	case AUTONUMA_FILTER_RECORD:
-		WRITE_ONCE(ape->last_nid, this_nid + 1);
-		WRITE_ONCE(ape->hold, autonuma_holdoff(READ_ONCE(ape->bounces)));
-		/* knuma_migrated drops a page whose target changed */
-		if (queued_nid != NUMA_NO_NODE)
-			WRITE_ONCE(ape->migrate_nid, 0);
-		break;
-	case AUTONUMA_FILTER_HOLD:
-		WRITE_ONCE(ape->hold, READ_ONCE(ape->hold) - 1);
-		break;
-	case AUTONUMA_FILTER_QUEUE:
-		if (autonuma_may_migrate(page, vma, addr, this_nid) &&
-		    autonuma_memory_may_follow(vma->vm_mm, this_nid) &&
-		    autonuma_queue_page(page, page_nid, this_nid, ape)) {
-			if (vma->vm_mm->mm_autonuma)
-				atomic_long_add(nr, &vma->vm_mm->mm_autonuma->pages_queued);
-			autonuma_dbg("queued pfn %lx (%d pages) %d -> %d for %s/%d\n",
-				     page_to_pfn(page), nr, page_nid, this_nid,
-				     current->comm, current->pid);
-		}
-		break;
-	case AUTONUMA_FILTER_NONE:
-		break;
+	if (filter != AUTONUMA_FILTER_QUEUE)
+		return;
+	if (autonuma_may_migrate(page, vma, addr, this_nid) &&
+	    autonuma_memory_may_follow(vma->vm_mm, this_nid) &&
+	    autonuma_queue_page(page, page_nid, this_nid)) {
+		if (vma->vm_mm->mm_autonuma)
+			atomic_long_add(nr, &vma->vm_mm->mm_autonuma->pages_queued);
+		autonuma_dbg("queued pfn %lx (%d pages) %d -> %d for %s/%d\n",
+			     page_to_pfn(page), nr, page_nid, this_nid,
+			     current->comm, current->pid);
 	}
-	put_autonuma_page_ext(ape);
 }
 
 /*
@@ -1334,12 +1414,13 @@ static unsigned long autonuma_dequeue(int nid, struct list_head *list,
 	spin_unlock(&q->lock);
 
 	list_for_each_entry_safe(page, next, list, lru) {
-		struct autonuma_page_ext *ape = get_autonuma_page_ext(page);
-		bool keep = ape && READ_ONCE(ape->migrate_nid) == nid + 1;
+		struct autonuma_page_state st;
+		bool keep;
 
-		if (ape)
-			WRITE_ONCE(ape->migrate_nid, 0);
-		put_autonuma_page_ext(ape);
+		/* a fault from another node since cancelled it */
+		autonuma_page_state(page, &st);
+		keep = st.queued && st.last_nid == nid;
+		autonuma_page_set_queued(page, false);
 		/* only our isolation holds it: the process let go of it */
 		if (page_count(page) == 1)
 			keep = false;
@@ -1354,32 +1435,27 @@ static unsigned long autonuma_dequeue(int nid, struct list_head *list,
 }
 
 /*
- * Allocate the destination of a migration and hand the page's AutoNUMA
- * state over to it: it was faulted from its new node, and it bounced once
- * more.
+ * Allocate the destination of a migration.  The page's AutoNUMA state
+ * becomes that of a page faulted from its new node that bounced once
+ * more; migration copies it over with the rest of the last_cpupid field
+ * (folio_migrate_flags()).  Should the migration fail, the page keeps it,
+ * one bounce too many, so it waits longer before its next move.
  */
 static struct page *autonuma_alloc_dst_page(struct page *page,
 					    unsigned long nid)
 {
-	struct autonuma_page_ext *old, *new;
+	struct autonuma_page_state st;
 	struct page *newpage;
+	unsigned int raw;
 
 	newpage = alloc_misplaced_dst_page(page, nid);
 	if (!newpage)
 		return NULL;
-
-	old = get_autonuma_page_ext(page);
-	new = get_autonuma_page_ext(newpage);
-	if (old && new) {
-		WRITE_ONCE(new->last_nid, nid + 1);
-		WRITE_ONCE(new->migrate_nid, 0);
-		WRITE_ONCE(new->bounces, min_t(u8, READ_ONCE(old->bounces) + 1,
-					       AUTONUMA_MAX_BOUNCES));
-		WRITE_ONCE(new->hold, 0);
-		WRITE_ONCE(new->tag, READ_ONCE(old->tag));
-	}
-	put_autonuma_page_ext(new);
-	put_autonuma_page_ext(old);
+	do {
+		raw = autonuma_page_raw(page);
+		autonuma_state_unpack(raw, nr_node_ids, &st);
+		autonuma_state_migrated(&st, nid);
+	} while (!autonuma_page_cmpxchg(page, raw, autonuma_state_pack(&st)));
 	return newpage;
 }
 

@@ -12,7 +12,6 @@
 #include <linux/mm_types.h>
 #include <linux/sched/sysctl.h>
 
-struct page_ext_operations;
 struct pid;
 struct pid_namespace;
 struct seq_file;
@@ -22,7 +21,6 @@ struct vm_fault;
 #ifdef CONFIG_AUTONUMA
 
 DECLARE_STATIC_KEY_FALSE(autonuma_enabled_key);
-extern struct page_ext_operations autonuma_page_ext_ops;
 
 /**
  * autonuma_enabled - is AutoNUMA switched on at run time?
