@@ -29,28 +29,8 @@ KCONFIG_CONFIG=$O/.config "$TREE/scripts/kconfig/merge_config.sh" -m -O "$O" \
 make -s -C "$TREE" O="$O" olddefconfig >/dev/null
 
 # Every option a fragment sets (or unsets) must be in the final .config.
-# A later fragment overrides an earlier one, as in merge_config.sh, so
-# only the last request for each option counts ("# CONFIG_X is not set"
-# in nothp.config turns off what base.config turns on).
-bad=0
 # shellcheck disable=SC2086
-requests=$(cat $files | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' |
-	awk '{ opt = $0; sub(/=.*/, "", opt)
-	       if (!(opt in req)) order[n++] = opt
-	       req[opt] = $0 }
-	     END { for (i = 0; i < n; i++) print req[order[i]] }')
-# shellcheck disable=SC2086
-for line in $requests; do
-	opt=${line%%=*}
-	want=${line#*=}
-	got=$(sed -n "s/^$opt=\\(.*\\)/\\1/p" "$O/.config")
-	[ -n "$got" ] || got=n
-	if [ "$got" != "$want" ]; then
-		msg "error: $flavour: $opt=$want requested, but the final .config has $opt=$got"
-		bad=1
-	fi
-done
-[ "$bad" = 0 ] || { rm -f "$O/.config.prev"; exit 1; }
+config_verify "$O/.config" "$flavour" $files || { rm -f "$O/.config.prev"; exit 1; }
 
 if [ -f "$O/.config.prev" ] && cmp -s "$O/.config" "$O/.config.prev"; then
 	mv "$O/.config.prev" "$O/.config"

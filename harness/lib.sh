@@ -81,6 +81,35 @@ objdir() {
 	echo "$BUILD/obj-$1"
 }
 
+# config_verify CONFIG LABEL FRAGMENT...: every option the fragments set
+# (or unset) must be in CONFIG, the final .config; otherwise name each one
+# that is not and return 1.  Kconfig drops an option whose dependencies
+# are not met without a word, so a fragment is only a wish until checked.
+# A later fragment overrides an earlier one, as in merge_config.sh, so
+# only the last request for each option counts ("# CONFIG_X is not set"
+# in nothp.config turns off what base.config turns on).
+config_verify() {
+	cv_config=$1 cv_label=$2
+	shift 2
+	cv_bad=0
+	cv_requests=$(cat "$@" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set/\1=n/p' |
+		awk '{ opt = $0; sub(/=.*/, "", opt)
+		       if (!(opt in req)) order[n++] = opt
+		       req[opt] = $0 }
+		     END { for (i = 0; i < n; i++) print req[order[i]] }')
+	for cv_line in $cv_requests; do
+		cv_opt=${cv_line%%=*}
+		cv_want=${cv_line#*=}
+		cv_got=$(sed -n "s/^$cv_opt=\\(.*\\)/\\1/p" "$cv_config")
+		[ -n "$cv_got" ] || cv_got=n
+		if [ "$cv_got" != "$cv_want" ]; then
+			msg "error: $cv_label: $cv_opt=$cv_want requested, but the final .config has $cv_opt=$cv_got"
+			cv_bad=1
+		fi
+	done
+	[ "$cv_bad" = 0 ]
+}
+
 # The new files listed in ../series, one per line.
 series_newfiles() {
 	sed -n 's/^[[:space:]]\{1,\}\([^#[:space:]][^[:space:]]*\).*/\1/p' "$ROOT/series"
