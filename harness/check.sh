@@ -101,6 +101,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 		step checkpatch "$HARNESS/checkpatch.sh" || true
 	fi
 	step selftest-config "$HARNESS/selftest-config.sh" || true
+	step debian-objs "$HARNESS/debian-objs.sh" || true
 	if step build-autonuma "$HARNESS/build.sh" autonuma &&
 	   step initramfs-autonuma "$HARNESS/initramfs.sh" autonuma; then
 		guest autonuma-2node --flavour autonuma --nodes 2 --run kselftest \
