@@ -9,7 +9,7 @@
 #   make edit     make build/linux a git branch of the series, to edit in place
 #                 (FORCE=1 drops edits that were not exported)
 #   make export   write that branch back into patches/, series and the new files
-#   make kernel FLAVOUR=f   build one flavour (autonuma debug none numa_balancing nothp)
+#   make kernel FLAVOUR=f   build one flavour (autonuma debug kasan none numa_balancing nothp)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about an hour)
 #   make bench-short  its smoke test (about 2 minutes)
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)

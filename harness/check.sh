@@ -164,6 +164,18 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--timeout 1200 --append "kunit.filter_glob=autonuma*"
 		kunit_ran debug-2node
 	fi
+	# Generic KASAN on top of the debug options, and the distribution's
+	# default of upstream NUMA balancing on at boot: the guest script
+	# checks that AutoNUMA stays off and refuses to start (EBUSY) until
+	# kernel.numa_balancing=0, then runs every kselftest (the storm
+	# included) on the AutoNUMA it switched on.
+	if step build-kasan "$HARNESS/build.sh" kasan &&
+	   step initramfs-kasan "$HARNESS/initramfs.sh" kasan; then
+		guest kasan-2node --flavour kasan --nodes 2 \
+			--script "$HARNESS/guest/balancing-default.sh" \
+			--timeout 1200 --append "kunit.filter_glob=autonuma*"
+		kunit_ran kasan-2node
+	fi
 fi
 
 echo "# check took $(($(date +%s) - start)) s; logs in $OUT"

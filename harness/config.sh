@@ -13,6 +13,8 @@ O=$(objdir "$flavour")
 
 case $flavour in
 debug|nothp)	frags="base autonuma $flavour" ;;
+# KASAN on top of the debug options, which find other bugs in the same run
+kasan)		frags="base autonuma debug kasan" ;;
 *)	frags="base $flavour" ;;
 esac
 files=
