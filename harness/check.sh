@@ -51,9 +51,9 @@ guest() {
 	log=$OUT/$name.console
 	step "$name-boot" "$HARNESS/qemu.sh" --log "$log" "$@" || true
 	[ -f "$log" ] || return 0
-	res=$(awk -f "$HARNESS/tap.awk" "$log")
-	echo "$res" | sed -n "s/^FAIL /FAIL - $name: /p"
-	set -- $(echo "$res" | sed -n 's/^RESULTS //p')
+	awk -f "$HARNESS/tap.awk" "$log" >"$OUT/$name.tap"
+	sed -n "s/^FAIL /FAIL - $name: /p" "$OUT/$name.tap"
+	set -- $(sed -n 's/^RESULTS //p' "$OUT/$name.tap")
 	pass=$((pass + $1))
 	skip=$((skip + $2))
 	fail=$((fail + $3))
@@ -70,6 +70,30 @@ console_clean() {
 	else
 		ok "$1: console free of lockdep/KASAN/BUG/WARN reports"
 	fi
+}
+
+# all_ran NAME [TEST...]: on guest NAME every kselftest program must run:
+# one that skips as a whole (exit status KSFT_SKIP) is a failure, except
+# the TESTs named, which are meant to skip there (autonuma_off tests a
+# machine where AutoNUMA is off).  Otherwise a guest where AutoNUMA went
+# missing, or a test that lost its way to the knobs, would report
+# "N passed, 0 failed" with whole programs skipped.
+all_ran() {
+	g=$1
+	shift
+	bad=0
+	if ! grep -q '^\(not \)\{0,1\}ok [0-9]* selftests: ' "$OUT/$g.console" 2>/dev/null; then
+		notok "$g: no kselftest program reported a result"
+		return 0
+	fi
+	for t in $(sed -n 's/^SKIPPED selftests: [^:]*: //p' "$OUT/$g.tap" 2>/dev/null); do
+		case " $* " in
+		*" $t "*) continue ;;
+		esac
+		notok "$g: kselftest $t skipped as a whole where it must run"
+		bad=1
+	done
+	[ "$bad" = 1 ] || ok "$g: no kselftest skipped as a whole${1:+ (expected to: $*)}"
 }
 
 # kunit_ran NAME: the autonuma KUnit suite must have run in guest NAME.
@@ -108,6 +132,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-2node
 		no_page_ext autonuma-2node
+		all_ran autonuma-2node autonuma_off
 		# khugepaged collapses as well while AutoNUMA scans as without
 		step autonuma-khugepaged "$HARNESS/khugepaged.sh" \
 			--log "$OUT/autonuma-khugepaged.console" || true
@@ -122,12 +147,14 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--mem-per-node 512 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-4node
+		all_ran autonuma-4node autonuma_off
 		# 2 nodes x 4 CPUs: the scheduler tests where CFS no longer
 		# tolerates a whole node's imbalance, so that active balancing
 		# (which AutoNUMA must not make futile) happens at all.
 		guest autonuma-2x4 --flavour autonuma --nodes 2 --cpus-per-node 4 \
 			--run kselftest \
 			--append "kselftest_tests=autonuma:autonuma_sched kunit.enable=0"
+		all_ran autonuma-2x4
 		# Memory hot-add: a node with no CPU gets memory only after
 		# boot, on a machine where AutoNUMA was decided off (one node)
 		# and on one where it runs (two nodes).
@@ -145,6 +172,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest nothp-2node --flavour nothp --nodes 2 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran nothp-2node
+		all_ran nothp-2node autonuma_off
 	fi
 	if step build-none "$HARNESS/build.sh" none; then
 		# the benchmark suite's smoke test, so that it cannot rot
@@ -163,6 +191,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest debug-2node --flavour debug --nodes 2 --run kselftest \
 			--timeout 1200 --append "kunit.filter_glob=autonuma*"
 		kunit_ran debug-2node
+		all_ran debug-2node autonuma_off
 	fi
 	# Generic KASAN on top of the debug options, and the distribution's
 	# default of upstream NUMA balancing on at boot: the guest script
@@ -175,6 +204,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--script "$HARNESS/guest/balancing-default.sh" \
 			--timeout 1200 --append "kunit.filter_glob=autonuma*"
 		kunit_ran kasan-2node
+		all_ran kasan-2node autonuma_off
 	fi
 fi
 

@@ -8,8 +8,10 @@
 # failed parent whose children all passed (a test program that crashed or
 # exited non-zero after its last result), which counts as one failure.
 #
-# Prints one line per failure ("FAIL <name>") and a last line
-# "RESULTS pass skip fail".
+# Prints one line per failure ("FAIL <name>"), one per kselftest program
+# that skipped as a whole ("SKIPPED <name>": its exit status was
+# KSFT_SKIP, whatever it printed before; check.sh decides where that is a
+# failure) and a last line "RESULTS pass skip fail".
 
 function depth_of(s,    d) {
 	d = 0
@@ -33,6 +35,11 @@ function depth_of(s,    d) {
 	skip = (rest ~ /# *(SKIP|skip)/)
 	name = rest
 	sub(/^(not ok|ok) [0-9]+ (- )?/, "", name)
+	if (d == 0 && skip && name ~ /^selftests: /) {
+		whole = name
+		sub(/ *#.*/, "", whole)
+		print "SKIPPED " whole
+	}
 	if (n > 0 && lastdepth > d) {
 		# a parent: its children were counted already
 		if (!ok && !skip && !childfail[d + 1]) {
