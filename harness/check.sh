@@ -96,13 +96,23 @@ all_ran() {
 	[ "$bad" = 1 ] || ok "$g: no kselftest skipped as a whole${1:+ (expected to: $*)}"
 }
 
-# kunit_ran NAME: the autonuma KUnit suite must have run in guest NAME.
+# The KUnit suites of the series, by the names they register (the
+# kunit_suite definitions in the files the series adds).
+KUNIT_SUITES=$(cd "$ROOT" && series_newfiles | grep -v '^tools/' |
+	xargs sed -n '/^static struct kunit_suite/,/^};/s/.*\.name *= *"\([^"]*\)".*/\1/p')
+
+# kunit_ran NAME: every KUnit suite of the series must have run in guest
+# NAME, and reported a result that is not a skip of the whole suite.
 kunit_ran() {
-	if grep -q '# Subtest: autonuma$' "$OUT/$1.console" 2>/dev/null; then
-		ok "$1: KUnit suite autonuma ran"
-	else
-		notok "$1: KUnit suite autonuma did not run"
-	fi
+	[ -n "$KUNIT_SUITES" ] || die "kunit_ran: no kunit_suite found in the series' files"
+	for s in $KUNIT_SUITES; do
+		if grep -q "# Subtest: $s\$" "$OUT/$1.console" 2>/dev/null &&
+		   grep -E "^(\[ *[0-9.]+\] )?(not )?ok [0-9]+ $s( |\$)" "$OUT/$1.console" | grep -qv '# SKIP'; then
+			ok "$1: KUnit suite $s ran"
+		else
+			notok "$1: KUnit suite $s did not run"
+		fi
+	done
 }
 
 # no_page_ext NAME: AutoNUMA reserved no memory per page in guest NAME.
