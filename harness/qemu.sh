@@ -132,6 +132,24 @@ if [ "$run" = shell ]; then
 	exit 0
 fi
 
+# where_stopped: what a guest that never finished was doing, from its
+# log: the kselftest program run_kselftest.sh started last ("# selftests:
+# C: T") if its result never came, and the last TAP result printed at any
+# depth (a kselftest case, a KUnit case, a guest script's check).  The
+# test that hangs is then named without reading the whole log.
+where_stopped() {
+	t=$(sed -n 's/^# selftests: //p' "$log" | tail -1)
+	done_t=$(sed -n 's/^\(not \)\{0,1\}ok [0-9]* selftests: \([^#]*[^# ]\).*/\2/p' "$log" | tail -1)
+	r=$(sed 's/^\[ *[0-9.]*\] //' "$log" | grep -E '^(# |    )*(not ok|ok) [0-9]+' | tail -1)
+	if [ -n "$t" ] && [ "$t" != "$done_t" ]; then
+		msg "still running: kselftest $t"
+	elif [ -n "$t" ]; then
+		msg "the last kselftest, $t, had finished"
+	fi
+	[ -z "$r" ] || msg "last TAP result: $r"
+	[ -n "$t$r" ] || msg "no test had started"
+}
+
 start=$(date +%s)
 status=0
 timeout --foreground -k 10 "$timeout" "$@" </dev/null >"$log" 2>&1 || status=$?
@@ -139,12 +157,14 @@ tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 secs=$(($(date +%s) - start))
 if [ $status = 124 ] || [ $status = 137 ]; then
 	msg "error: guest timed out after ${timeout} s, see $log"
+	where_stopped
 	exit 2
 fi
 rc=$(sed -n 's/^HARNESS-DONE rc=\([0-9]*\).*/\1/p' "$log" | tail -1)
 if [ -z "$rc" ]; then
 	grep -E 'Kernel panic|BUG:|Oops' "$log" | head -3 >&2
 	msg "error: guest did not finish (panic or crash) after $secs s, see $log"
+	where_stopped
 	exit 2
 fi
 msg "guest finished in $secs s with rc=$rc"
