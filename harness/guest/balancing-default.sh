@@ -19,22 +19,7 @@
 
 A=/sys/kernel/mm/autonuma
 NB=/proc/sys/kernel/numa_balancing
-n=0
-failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' /proc/vmstat
-}
+. /bin/tap.sh		# tap, vmstat
 
 # touch_for SECS: a task touching 32 MiB over and over for SECS seconds,
 # so that whichever balancer is on has a working set to mark.

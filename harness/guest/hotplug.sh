@@ -21,18 +21,7 @@ NODES=/sys/devices/system/node
 T=/sys/kernel/tracing
 SECS=4			# seconds of each workload phase
 MB=32			# MiB each memory toucher uses
-n=0
-failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+. /bin/tap.sh		# tap, vmstat
 
 # in_list N LIST: is node N in LIST ("0-1,3" as sysfs prints it)?
 in_list() {
@@ -53,10 +42,6 @@ node_pages() {
 			if (a[1] == k) s += a[2]
 		}
 	} END { print s + 0 }' "/proc/$1/numa_maps" 2>/dev/null || echo 0
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' /proc/vmstat
 }
 
 kernel_reports() {
