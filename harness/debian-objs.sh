@@ -19,6 +19,7 @@ frag=$HARNESS/configs/debian.config
 [ -f "$DEBIAN_CONFIG" ] || die "$DEBIAN_CONFIG missing: run harness/deps.sh"
 heavy_lock
 mkdir -p "$O" "$CCACHE_DIR"
+start=$(date +%s)
 
 [ -f "$O/.config" ] && cp -p "$O/.config" "$O/.config.prev"
 xz -dc "$DEBIAN_CONFIG" >"$O/config.debian"
@@ -51,13 +52,14 @@ done
 objs=$(echo $objs | tr ' ' '\n' | sort -u | tr '\n' ' ')
 [ -n "$objs" ] || die "no .c file found in the series"
 
-start=$(date +%s)
-msg "Debian config: make prepare in $O"
+t0=$(date +%s)
+msg "Debian config: configured in $((t0 - start)) s; make prepare in $O"
 if ! make -C "$TREE" O="$O" CC="ccache gcc" -j"$JOBS" prepare >"$O/build.log" 2>&1; then
 	tail -20 "$O/build.log" >&2
 	die "make prepare failed with the Debian config, see $O/build.log"
 fi
-msg "Debian config: prepared in $(($(date +%s) - start)) s; building $objs"
+t1=$(date +%s)
+msg "Debian config: prepared in $((t1 - t0)) s; building $objs"
 # shellcheck disable=SC2086
 if ! make -C "$TREE" O="$O" CC="ccache gcc" -j"$JOBS" $objs >>"$O/build.log" 2>&1; then
 	grep -E 'error:|Error [0-9]|undefined reference' "$O/build.log" | head -20 >&2
@@ -72,4 +74,4 @@ fi
 for o in $objs; do
 	[ -f "$O/$o" ] || die "$o was not built"
 done
-msg "Debian config: $(echo $objs | wc -w) objects built in $(($(date +%s) - start)) s"
+msg "Debian config: $(echo $objs | wc -w) objects built in $(($(date +%s) - t1)) s, $(($(date +%s) - start)) s in all"
