@@ -1,15 +1,24 @@
 #!/bin/sh
 # The test suite: the series applying (and exporting as mails that git am
-# reproduces), checkpatch on those mails, the autonuma kernel with
-# KUnit and the kselftests on 2-node, 1-node, noautonuma and 4-node guests,
-# the scheduler tests on 2 nodes x 4 CPUs, the memory hot-add guests
-# (guest/hotplug.sh), the upstream khugepaged selftest with AutoNUMA off
-# and on, the nothp kernel (THP off) with KUnit
-# and the kselftests on 2 nodes, the debug kernel on a 2-node guest, the
-# none flavour still building, and autonuma_policy on upstream NUMA
-# balancing (the numa_balancing flavour), which keeps the placement
-# contracts that test checks: its known answer.
-# Every console log is scanned for lockdep/KASAN/BUG/WARN reports.
+# reproduces), checkpatch on those mails, the kselftest config fragment
+# keeping CONFIG_AUTONUMA=y when merged onto tinyconfig, every object the
+# series touches compiling with Debian's own kernel config, the autonuma
+# kernel with KUnit and the kselftests on 2-node, 1-node, noautonuma and
+# 4-node guests, the scheduler tests on 2 nodes x 4 CPUs, the memory
+# hot-add guests (guest/hotplug.sh), the upstream khugepaged selftest
+# with AutoNUMA off and on, the nothp kernel (THP off) with KUnit and the
+# kselftests on 2 nodes, the debug kernel on a 2-node guest, the kasan
+# kernel (generic KASAN plus the debug options, upstream NUMA balancing
+# on at boot: guest/balancing-default.sh switches over, then the
+# kselftests) on a 2-node guest, the none flavour still building, and
+# autonuma_policy on upstream NUMA balancing (the numa_balancing
+# flavour), which keeps the placement contracts that test checks: its
+# known answer.
+# The accounting is strict: every console log is scanned for
+# lockdep/KASAN/BUG/WARN reports, RCU stalls, hung tasks, soft lockups
+# and OOM kills (harness/console-errors.txt); both KUnit suites of the
+# series must have run where KUnit is on; on the guests where AutoNUMA
+# runs (2 and 4 nodes) a kselftest program that skips as a whole fails.
 # Ends with "N passed, N failed" and exits non-zero on any failure.
 . "$(dirname -- "$0")/lib.sh"
 
