@@ -234,7 +234,8 @@ if step assemble "$HARNESS/assemble.sh"; then
 	   step initramfs-kasan "$HARNESS/initramfs.sh" kasan; then
 		guest kasan-2node --flavour kasan --nodes 2 \
 			--script "$HARNESS/guest/balancing-default.sh" \
-			--timeout 1200 --append "kunit.filter_glob=autonuma*"
+			--timeout 1800 \
+			--append "kunit.filter_glob=autonuma* autonuma_test_scale=3"
 		kunit_ran kasan-2node
 		all_ran kasan-2node autonuma_off
 	fi

@@ -851,43 +851,48 @@ static size_t mm_autonuma_size(void)
 			   2 * nr_node_ids);
 }
 
-/**
- * __mm_autonuma_alloc - allocate the per-mm AutoNUMA state
- * @mm: a new mm, from mm_init()
- *
- * The mm is not registered with knuma_scand yet: see
- * autonuma_register_mm().
- *
- * Return: 0 on success, -ENOMEM on failure.
+/*
+ * The per-mm AutoNUMA state of the current task's mm, allocated by the
+ * first of its tasks to run while AutoNUMA is on: a process that never
+ * does costs nothing.  Tasks of the mm may race here; the first to publish
+ * wins.  Returns NULL when the allocation fails (the next try is at the
+ * task's next balancer run).
  */
-int __mm_autonuma_alloc(struct mm_struct *mm)
+static struct mm_autonuma *autonuma_mm_state(struct mm_struct *mm)
 {
-	struct mm_autonuma *mma;
+	struct mm_autonuma *mma = READ_ONCE(mm->mm_autonuma), *old;
 
-	mma = kzalloc(mm_autonuma_size(), GFP_KERNEL);
+	if (likely(mma))
+		return mma;
+	mma = kzalloc(mm_autonuma_size(), GFP_KERNEL | __GFP_NOWARN);
 	if (!mma)
-		return -ENOMEM;
+		return NULL;
 	INIT_LIST_HEAD(&mma->mm_node);
 	mma->mm = mm;
 	mma->numa_fault_tmp = mma->numa_fault + nr_node_ids;
 	mma->pass_pause_ms = READ_ONCE(scan_sleep_millisecs);
 	mma->next_pass = jiffies + msecs_to_jiffies(AUTONUMA_TASK_SCAN_DELAY_MS);
-	mm->mm_autonuma = mma;
-	return 0;
+	/* cmpxchg() orders the initialisation before the pointer */
+	old = cmpxchg(&mm->mm_autonuma, NULL, mma);
+	if (old) {
+		kfree(mma);
+		return old;
+	}
+	return mma;
 }
 
 /**
  * autonuma_register_mm - put the current task's mm on knuma_scand's list
  *
- * Called by the task's task_work while AutoNUMA is on.  The task holds a
- * user reference of its mm, so __mmput(), which unregisters it, has not
- * run and cannot run before this returns.  Takes autonuma_mm_lock once
- * per mm, not per fork.
+ * Called by the task's task_work while AutoNUMA is on; allocates the mm's
+ * AutoNUMA state the first time.  The task holds a user reference of its
+ * mm, so __mmput(), which unregisters it, has not run and cannot run
+ * before this returns.  Takes autonuma_mm_lock once per mm, not per fork.
  */
 void autonuma_register_mm(void)
 {
 	struct mm_struct *mm = current->mm;
-	struct mm_autonuma *mma = mm ? mm->mm_autonuma : NULL;
+	struct mm_autonuma *mma = mm ? autonuma_mm_state(mm) : NULL;
 
 	if (!mma || test_bit(0, &mma->registered) ||
 	    test_and_set_bit(0, &mma->registered))
@@ -2073,8 +2078,9 @@ static void seq_put_permille(struct seq_file *m, const char *prefix, int nid,
 int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 		      struct pid *pid, struct task_struct *task)
 {
-	struct sched_autonuma *sa = task->sched_autonuma;
-	unsigned long behind, shift, tot;
+	struct sched_autonuma *sa = READ_ONCE(task->sched_autonuma);
+	unsigned long behind = 0, shift, tot;
+	struct mm_autonuma *mma = NULL;
 	struct mm_struct *mm;
 	int nid;
 
@@ -2084,15 +2090,18 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 	seq_printf(m, "autonuma_node %d\n",
 		   sa ? READ_ONCE(sa->autonuma_node) : NUMA_NO_NODE);
 	mm = get_task_mm(task);
-	if (!sa || !mm || !mm->mm_autonuma)
+	/* neither exists before the task or its mm ran with AutoNUMA on */
+	if (!sa || !mm)
 		goto out;
+	mma = READ_ONCE(mm->mm_autonuma);
 
 	/*
 	 * The task ages its counters lazily, at its next fault: show them
 	 * aged to its mm's current pass, as the scheduler will see them.
 	 */
-	behind = READ_ONCE(mm->mm_autonuma->numa_fault_pass) -
-		 READ_ONCE(sa->numa_fault_pass);
+	if (mma)
+		behind = READ_ONCE(mma->numa_fault_pass) -
+			 READ_ONCE(sa->numa_fault_pass);
 	shift = min_t(unsigned long, behind, BITS_PER_LONG - 1);
 	tot = 0;
 	for (nid = 0; nid < nr_node_ids; nid++)
@@ -2102,16 +2111,15 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 	for (nid = 0; nid < nr_node_ids; nid++)
 		seq_put_permille(m, "task_node", nid,
 				 READ_ONCE(sa->numa_fault[nid]) >> shift, tot);
-	seq_printf(m, "mm_pass %lu\n",
-		   READ_ONCE(mm->mm_autonuma->numa_fault_pass));
-	seq_printf(m, "mm_tot %lu\n",
-		   READ_ONCE(mm->mm_autonuma->numa_fault_tot));
-	seq_printf(m, "mm_pause_ms %u\n",
-		   READ_ONCE(mm->mm_autonuma->pass_pause_ms));
+	if (!mma)
+		goto out;
+	seq_printf(m, "mm_pass %lu\n", READ_ONCE(mma->numa_fault_pass));
+	seq_printf(m, "mm_tot %lu\n", READ_ONCE(mma->numa_fault_tot));
+	seq_printf(m, "mm_pause_ms %u\n", READ_ONCE(mma->pass_pause_ms));
 	for (nid = 0; nid < nr_node_ids; nid++)
 		seq_put_permille(m, "mm_node", nid,
-				 READ_ONCE(mm->mm_autonuma->numa_fault[nid]),
-				 READ_ONCE(mm->mm_autonuma->numa_fault_tot));
+				 READ_ONCE(mma->numa_fault[nid]),
+				 READ_ONCE(mma->numa_fault_tot));
 out:
 	if (mm)
 		mmput(mm);

@@ -35,7 +35,6 @@ static inline bool autonuma_enabled(void)
 }
 
 bool autonuma_possible(void);
-int __mm_autonuma_alloc(struct mm_struct *mm);
 void __mm_autonuma_free(struct mm_struct *mm);
 void __autonuma_exit(struct mm_struct *mm);
 void autonuma_lock_placement(void);
@@ -46,18 +45,18 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 		      struct pid *pid, struct task_struct *task);
 
 /**
- * mm_autonuma_alloc - allocate the AutoNUMA state of a new mm
+ * mm_autonuma_alloc - start the AutoNUMA state of a new mm
  * @mm: the mm being initialised (possibly a copy of its parent's)
  *
- * Return: 0 on success (also when AutoNUMA is impossible here and nothing
- * is allocated), -ENOMEM on failure.
+ * Nothing is allocated here: the mm's working set is allocated when one of
+ * its tasks first runs while AutoNUMA is on (autonuma_register_mm()).
+ *
+ * Return: 0.
  */
 static inline int mm_autonuma_alloc(struct mm_struct *mm)
 {
 	mm->mm_autonuma = NULL;
-	if (!autonuma_possible())
-		return 0;
-	return __mm_autonuma_alloc(mm);
+	return 0;
 }
 
 /**

@@ -22,8 +22,8 @@ struct mm_struct;
  * @move_refused: how many times in a row the balancer could not move the
  *	task to its node (no idle CPU, no partner, affinity); after a few,
  *	its memory follows it instead
- * @next_balance: jiffies before which the tick does not queue @work again
- * @work: the task_work that runs the balancer in the task's own context
+ * @next_balance: jiffies before which the tick does not queue the
+ *	balancer (&task_struct.autonuma_work) again
  * @numa_fault_pass: scan pass of the task's mm that the counters belong to;
  *	when the mm's pass moves on, the counters are halved (decay)
  * @numa_fault_tot: sum of @numa_fault over all nodes
@@ -35,8 +35,10 @@ struct mm_struct;
  *	mm working set taken by the balancer, so that other tasks can compare
  *	with it without touching the mm
  *
- * Hung off &task_struct.sched_autonuma, allocated with the task when
- * AutoNUMA is possible on this machine and freed with it.  The counters are
+ * Hung off &task_struct.sched_autonuma, allocated by the task itself from
+ * &task_struct.autonuma_work the first time it runs while AutoNUMA is on
+ * (or at fork when it inherits its parent's: autonuma_sched_fork()), and
+ * freed with the task.  The counters are
  * written only by the task itself (from its hinting faults and its
  * balancer) and read locklessly by other tasks' balancers, which tolerate a
  * torn view.
@@ -46,7 +48,6 @@ struct sched_autonuma {
 	bool autonuma_stop_one_cpu;
 	u8 move_refused;
 	unsigned long next_balance;
-	struct callback_head work;
 	unsigned long numa_fault_pass;
 	unsigned long numa_fault_tot;
 	unsigned long mm_fault_tot;

@@ -65,35 +65,37 @@ static unsigned long *sa_mm_fault(struct sched_autonuma *sa)
 
 static void autonuma_task_work(struct callback_head *work);
 
+static struct sched_autonuma *sched_autonuma_new(int node)
+{
+	struct sched_autonuma *sa;
+
+	sa = kzalloc_node(sched_autonuma_size(), GFP_KERNEL | __GFP_NOWARN,
+			  node);
+	if (sa)
+		sa->autonuma_node = NUMA_NO_NODE;
+	return sa;
+}
+
 /**
- * sched_autonuma_alloc - allocate the AutoNUMA statistics of a new task
+ * sched_autonuma_alloc - set up the AutoNUMA side of a new task
  * @tsk: the new task, a copy of @orig from dup_task_struct()
  * @orig: the task it is forked from
  * @node: node to allocate on, or NUMA_NO_NODE
  *
- * A new task starts with empty statistics and no selected node;
- * autonuma_sched_fork() may copy its parent's.  Nothing is allocated where
- * AutoNUMA is not possible.
+ * A task gets its statistics the first time it runs while AutoNUMA is on
+ * (autonuma_task_work()), so that a machine where AutoNUMA is off, or a
+ * task that never runs while it is on, pays nothing for them; a child
+ * that inherits its parent's gets them from autonuma_sched_fork().
  *
- * Return: 0 on success, -ENOMEM on failure.
+ * Return: 0.
  */
 int sched_autonuma_alloc(struct task_struct *tsk, struct task_struct *orig,
 			 int node)
 {
-	struct sched_autonuma *sa;
-
 	tsk->sched_autonuma = NULL;
-	if (!autonuma_possible())
-		return 0;
-
-	sa = kzalloc_node(sched_autonuma_size(), GFP_KERNEL, node);
-	if (!sa)
-		return -ENOMEM;
-	sa->autonuma_node = NUMA_NO_NODE;
-	init_task_work(&sa->work, autonuma_task_work);
+	init_task_work(&tsk->autonuma_work, autonuma_task_work);
 	/* not queued: task_work_add() links it elsewhere */
-	sa->work.next = &sa->work;
-	tsk->sched_autonuma = sa;
+	tsk->autonuma_work.next = &tsk->autonuma_work;
 	return 0;
 }
 
@@ -114,19 +116,26 @@ void sched_autonuma_free(struct task_struct *tsk)
  *
  * A new thread (CLONE_VM) inherits its parent's statistics and node unless
  * scheduler/clone_reset is set; a new process unless scheduler/fork_reset
- * is set.  A new process's mm starts at pass 0.
+ * is set.  A new process's mm starts at pass 0.  Only an inheriting task
+ * gets its statistics here (the others allocate theirs when they first
+ * run with AutoNUMA on); if that allocation fails, it starts empty too.
  */
 void __autonuma_sched_fork(unsigned long clone_flags, struct task_struct *p)
 {
-	struct sched_autonuma *sa = p->sched_autonuma;
 	struct sched_autonuma *parent = current->sched_autonuma;
 	bool thread = clone_flags & CLONE_VM;
+	struct sched_autonuma *sa;
 
-	if (!sa || !parent || (current->flags & PF_KTHREAD))
+	if (!parent || (current->flags & PF_KTHREAD))
 		return;
 	if (thread ? READ_ONCE(autonuma_sched_clone_reset) :
 		     READ_ONCE(autonuma_sched_fork_reset))
 		return;
+	/* from sched_fork(): the new task is not visible yet, we may sleep */
+	sa = sched_autonuma_new(NUMA_NO_NODE);
+	if (!sa)
+		return;
+	p->sched_autonuma = sa;
 
 	memcpy(sa->numa_fault, parent->numa_fault,
 	       2 * nr_node_ids * sizeof(*sa->numa_fault));
@@ -491,15 +500,24 @@ out:
 
 static void autonuma_task_work(struct callback_head *work)
 {
-	struct sched_autonuma *sa = container_of(work, struct sched_autonuma,
-						 work);
 	struct task_struct *p = current;
+	struct sched_autonuma *sa;
 	u64 start;
 
-	WARN_ON_ONCE(p->sched_autonuma != sa);
+	WARN_ON_ONCE(work != &p->autonuma_work);
 	work->next = work;	/* may be queued again */
 	if (!autonuma_enabled())
 		return;
+	sa = p->sched_autonuma;
+	if (!sa) {
+		/* first run while AutoNUMA is on: from now on it counts */
+		sa = sched_autonuma_new(NUMA_NO_NODE);
+		if (!sa)
+			return;
+		sa->next_balance = jiffies + msecs_to_jiffies(AUTONUMA_BALANCE_MS);
+		/* read locklessly by other tasks' balancers and /proc */
+		smp_store_release(&p->sched_autonuma, sa);
+	}
 	/* knuma_scand learns of a process from its running tasks */
 	autonuma_register_mm();
 	if (!autonuma_task_eligible(p))
@@ -526,13 +544,19 @@ static void autonuma_task_work(struct callback_head *work)
 void __autonuma_task_tick(struct task_struct *curr)
 {
 	struct sched_autonuma *sa = curr->sched_autonuma;
+	struct callback_head *work = &curr->autonuma_work;
 
-	if (!sa || !curr->mm || (curr->flags & (PF_EXITING | PF_KTHREAD)))
+	if (!curr->mm || (curr->flags & (PF_EXITING | PF_KTHREAD)))
 		return;
-	if (time_before(jiffies, sa->next_balance) || sa->work.next != &sa->work)
+	if (work->next != work)
 		return;
-	sa->next_balance = jiffies + msecs_to_jiffies(AUTONUMA_BALANCE_MS);
-	task_work_add(curr, &sa->work, TWA_RESUME);
+	if (sa) {
+		if (time_before(jiffies, sa->next_balance))
+			return;
+		sa->next_balance = jiffies + msecs_to_jiffies(AUTONUMA_BALANCE_MS);
+	}
+	/* without statistics yet, the work allocates them */
+	task_work_add(curr, work, TWA_RESUME);
 }
 
 /**

@@ -94,7 +94,7 @@
 #define THREAD_WAIT_MS		30000
 
 #define NOBODY_ID		65534
-#define NR_TESTS		15
+#define NR_TESTS		16
 
 static size_t page_size;
 
@@ -681,6 +681,85 @@ static void eacces_child(void)
 	if (read(fd, buf, sizeof(buf)) < 0)
 		_exit(errno == EACCES ? 0 : errno);
 	_exit(CHILD_READ_OK);
+}
+
+/*
+ * ---- lazy: no AutoNUMA state for what runs while AutoNUMA is off ----
+ *
+ * A process that starts and runs while AutoNUMA is off gets neither task
+ * statistics nor an mm working set (/proc/PID/autonuma shows only its
+ * node, -1); once AutoNUMA is on, its first run allocates both.
+ */
+#define LAZY_OFF_MS		500	/* the child runs this long while off */
+#define LAZY_ON_CAP_MS		5000	/* for its state to appear once on */
+
+/* Whether /proc/@pid/autonuma shows statistics: 1, 0, or -errno. */
+static int proc_has_stats(pid_t pid)
+{
+	char path[64], buf[4096];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/autonuma", pid);
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	return !!strstr(buf, "fault_pass ");
+}
+
+static void test_lazy_state(void)
+{
+	unsigned long long t0, waited = 0;
+	int off = -1, on = 0, ret, status;
+	bool ok = false;
+	pid_t pid;
+
+	ret = an_set_knob("enabled", 0);
+	if (ret) {
+		ksft_print_msg("cannot write enabled=0: %s\n", strerror(-ret));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ksft_print_msg("fork: %s\n", strerror(errno));
+		goto out;
+	}
+	if (!pid) {
+		unsigned long spin = 0;
+
+		/* run, so that the tick sees it, and never sleep */
+		for (;;)
+			__atomic_store_n(&spin, spin + 1, __ATOMIC_RELAXED);
+	}
+	an_sleep_ms(LAZY_OFF_MS);
+	off = proc_has_stats(pid);
+	ret = an_set_knob("enabled", 1);
+	if (!ret) {
+		t0 = an_now_ms();
+		while ((on = proc_has_stats(pid)) == 0 &&
+		       (waited = an_now_ms() - t0) < LAZY_ON_CAP_MS)
+			an_sleep_ms(20);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	if (ret) {
+		ksft_print_msg("cannot write enabled=1: %s\n", strerror(-ret));
+		goto out;
+	}
+	if (off < 0 || on < 0) {
+		ksft_print_msg("lazy: cannot read /proc/%d/autonuma: %s\n", pid,
+			       strerror(-(off < 0 ? off : on)));
+		goto out;
+	}
+	ksft_print_msg("lazy: a process running %d ms with AutoNUMA off %s statistics\n",
+		       LAZY_OFF_MS, off ? "has" : "has no");
+	ksft_print_msg("lazy: once on, it %s them within %llu ms\n",
+		       on ? "got" : "did not get", waited);
+	ok = !off && on;
+out:
+	an_set_knob("enabled", 1);
+	ksft_test_result(ok,
+			 "lazy: no AutoNUMA state while off, allocated within %d ms once on\n",
+			 LAZY_ON_CAP_MS);
 }
 
 static void test_proc_eacces(void)
@@ -1717,6 +1796,7 @@ int main(void)
 	test_proc_kthread();
 	test_proc_thread();
 	test_proc_eacces();
+	test_lazy_state();
 	if (follow_thread_alive)
 		toucher_stop(&follow_thread);
 	test_mbind();
