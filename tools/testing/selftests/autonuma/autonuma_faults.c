@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AutoNUMA and the error paths of exec and fork, with fault injection
+ * (CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC,
+ * CONFIG_FAULT_INJECTION_DEBUG_FS: the debug flavour); skips without it.
+ *
+ * An mm that exec or fork set up and then freed on an allocation failure
+ * must never reach knuma_scand: it used to be put on the scanner's list by
+ * mm_init() and freed by bprm_mm_init() while still listed (a
+ * use-after-free and a double __mmdrop() when the scanner picked it up);
+ * now a task registers its mm from its own task_work, once it runs.  So,
+ * with knuma_scand and knuma_migratedN sleeping 1 ms or less and this
+ * process's memory being scanned:
+ *
+ *  - exec: for N = 1, 2, ... a child writes N to /proc/thread-self/fail-nth
+ *    and exec()s this program, so that the Nth slab or page allocation of
+ *    that exec fails, each allocation of exec in turn, until an exec
+ *    needs fewer than N (the new image finds fail-nth still armed);
+ *  - fork: the same around fork();
+ *  - no page stays isolated afterwards (nr_isolated_anon/file are 0).
+ *
+ * The first two pass when at least one exec (fork) failed with ENOMEM and
+ * every child either failed cleanly, ran, or was killed by the kernel after
+ * exec's point of no return; the kernel log is checked for reports by the
+ * harness.  Knobs and fault injection settings are restored at exit.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+#include "autonuma_util.h"
+
+#define FAILSLAB_DIR		"/sys/kernel/debug/failslab"
+#define FAIL_PAGE_DIR		"/sys/kernel/debug/fail_page_alloc"
+#define FAIL_NTH		"/proc/thread-self/fail-nth"
+
+#define MAX_NTH			2000	/* no exec or fork makes that many */
+#define CAP_SECS		240	/* for each of the two loops */
+#define BUSY_LEN		(8UL << 20)	/* scanned meanwhile */
+#define CHILD_ARG		"--exec-child"
+
+/* Exit codes of the children */
+#define EXIT_CONSUMED		0	/* new image: the fault was injected */
+#define EXIT_UNUSED		1	/* new image: fail-nth still armed */
+#define EXIT_ERRNO		100	/* exec/fork failed: 100 + errno */
+#define EXIT_SETUP		99
+
+#define NR_TESTS		3
+
+/*
+ * fail-nth is read and written through a descriptor opened before it is
+ * armed: an open() would be one of the allocations it counts.
+ */
+static int fail_nth_set(int fd, unsigned int n)
+{
+	char buf[16];
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "%u", n);
+	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* What is left of the count: 0 once the failure was injected. */
+static unsigned long fail_nth_left(int fd)
+{
+	char buf[16];
+	ssize_t len;
+
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	return strtoul(buf, NULL, 10);
+}
+
+/* The new image: was the fault armed before exec() used up? */
+static int exec_child(const char *fdstr)
+{
+	int fd = atoi(fdstr);
+	unsigned long left = fail_nth_left(fd);
+
+	fail_nth_set(fd, 0);
+	return left ? EXIT_UNUSED : EXIT_CONSUMED;
+}
+
+struct outcome {
+	unsigned long runs, enomem, other_errno, ran, killed;
+	int last_errno, last_sig;
+	unsigned int needed;		/* N at which the fault went unused */
+};
+
+/* The child's side of one step: arm fail-nth at @n, then exec or fork. */
+static void child(int exec, unsigned int n)
+{
+	char arg0[] = "autonuma_faults", arg1[] = CHILD_ARG, arg2[16];
+	char *argv[4];
+	unsigned long left;
+	int fd, status, err;
+	pid_t pid;
+
+	fd = open(FAIL_NTH, O_RDWR);
+	if (fd < 0)
+		_exit(EXIT_SETUP);
+	snprintf(arg2, sizeof(arg2), "%d", fd);
+	argv[0] = arg0;
+	argv[1] = arg1;
+	argv[2] = arg2;
+	argv[3] = NULL;
+	if (fail_nth_set(fd, n))
+		_exit(EXIT_SETUP);
+	if (exec) {
+		execv("/proc/self/exe", argv);
+		err = errno;
+		fail_nth_set(fd, 0);
+		_exit(EXIT_ERRNO + (err < 100 ? err : 99));
+	}
+	pid = fork();
+	err = errno;
+	left = fail_nth_left(fd);
+	fail_nth_set(fd, 0);
+	if (pid < 0)
+		_exit(EXIT_ERRNO + (err < 100 ? err : 99));
+	if (!pid)
+		_exit(0);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		_exit(EXIT_SETUP);
+	_exit(left ? EXIT_UNUSED : EXIT_CONSUMED);
+}
+
+/* Fail each allocation of exec (or fork) in turn; false on a bad child. */
+static bool fail_each(int exec, struct outcome *o)
+{
+	unsigned long long t0 = an_now_ms();
+	unsigned int n;
+	int status;
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	for (n = 1; n <= MAX_NTH; n++) {
+		if (an_now_ms() - t0 > CAP_SECS * 1000ULL) {
+			ksft_print_msg("%s: stopped at N=%u after %d s\n",
+				       exec ? "exec" : "fork", n, CAP_SECS);
+			return false;
+		}
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0) {
+			ksft_print_msg("fork: %s\n", strerror(errno));
+			return false;
+		}
+		if (!pid)
+			child(exec, n);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		o->runs++;
+		if (WIFSIGNALED(status)) {
+			/* past exec's point of no return: the kernel kills */
+			o->killed++;
+			o->last_sig = WTERMSIG(status);
+			continue;
+		}
+		switch (WEXITSTATUS(status)) {
+		case EXIT_CONSUMED:
+			o->ran++;
+			continue;
+		case EXIT_UNUSED:
+			o->ran++;
+			o->needed = n;
+			return true;
+		case EXIT_SETUP:
+			ksft_print_msg("%s: child could not set up at N=%u\n",
+				       exec ? "exec" : "fork", n);
+			return false;
+		}
+		if (WEXITSTATUS(status) == EXIT_ERRNO + ENOMEM) {
+			o->enomem++;
+		} else if (WEXITSTATUS(status) > EXIT_ERRNO) {
+			o->other_errno++;
+			o->last_errno = WEXITSTATUS(status) - EXIT_ERRNO;
+		} else {
+			ksft_print_msg("%s: child exited with %d at N=%u\n",
+				       exec ? "exec" : "fork",
+				       WEXITSTATUS(status), n);
+			return false;
+		}
+	}
+	ksft_print_msg("%s: still failing at N=%u\n", exec ? "exec" : "fork",
+		       MAX_NTH);
+	return false;
+}
+
+static void report(const char *what, bool done, const struct outcome *o,
+		   unsigned long long scans)
+{
+	ksft_print_msg("%s: %lu runs: %lu ENOMEM, %lu other errno (last %s)\n",
+		       what, o->runs, o->enomem, o->other_errno,
+		       o->other_errno ? strerror(o->last_errno) : "none");
+	ksft_print_msg("%s: %lu ran, %lu killed (signal %d); %u allocations; full_scans +%llu\n",
+		       what, o->ran, o->killed, o->last_sig,
+		       o->needed ? o->needed - 1 : 0, scans);
+	ksft_test_result(done && o->enomem && scans,
+			 "%s with each of its allocations failing in turn: ENOMEM at least once, every child accounted for, scanner running\n",
+			 what);
+}
+
+static unsigned long long full_scans(void)
+{
+	unsigned long long v = 0;
+
+	an_get_knob(AN_FULL_SCANS, &v);
+	return v;
+}
+
+/* Poll up to 5 s for nr_isolated_anon and nr_isolated_file to be 0. */
+static bool isolated_drained(unsigned long long *anon, unsigned long long *file)
+{
+	unsigned long long t0 = an_now_ms();
+
+	do {
+		an_vmstat_refresh();
+		if (an_vmstat("nr_isolated_anon", anon) ||
+		    an_vmstat("nr_isolated_file", file))
+			return false;
+		if (!*anon && !*file)
+			return true;
+		an_sleep_ms(100);
+	} while (an_now_ms() - t0 < 5000);
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	static const char * const knobs[] = {
+		"knuma_scand/scan_sleep_millisecs",
+		"knuma_scand/scan_sleep_pass_millisecs",
+		"knuma_scand/pages_to_scan",
+		"knuma_migrated/sleep_millisecs",
+		FAILSLAB_DIR "/ignore-gfp-wait",
+		FAILSLAB_DIR "/verbose",
+		FAIL_PAGE_DIR "/ignore-gfp-wait",
+		FAIL_PAGE_DIR "/min-order",
+		FAIL_PAGE_DIR "/verbose",
+	};
+	unsigned long long s0, anon, file;
+	const char *failed = "";
+	struct outcome o;
+	bool done;
+	char why[256], *busy;
+	int ret;
+
+	if (argc > 2 && !strcmp(argv[1], CHILD_ARG))
+		return exec_child(argv[2]);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ksft_print_header();
+	if (an_why_unusable(why, sizeof(why)))
+		ksft_exit_skip("%s\n", why);
+	if (access(FAIL_NTH, W_OK))
+		ksft_exit_skip("no %s: kernel without CONFIG_FAULT_INJECTION\n",
+			       FAIL_NTH);
+	if (access(FAILSLAB_DIR, F_OK) || access(FAIL_PAGE_DIR, F_OK))
+		ksft_exit_skip("no %s or %s: no FAILSLAB or FAIL_PAGE_ALLOC\n",
+			       FAILSLAB_DIR, FAIL_PAGE_DIR);
+
+	ret = an_save_knobs(knobs, ARRAY_SIZE(knobs));
+	if (ret)
+		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
+	ret = an_enable();
+	if (ret)
+		ksft_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
+	ret = an_set_fast_knobs(&failed);
+	if (!ret) {
+		failed = "tiny sleeps";
+		ret = an_set_knob("knuma_scand/scan_sleep_millisecs", 1);
+		if (!ret)
+			ret = an_set_knob("knuma_scand/scan_sleep_pass_millisecs", 0);
+		if (!ret)
+			ret = an_set_knob("knuma_migrated/sleep_millisecs", 1);
+	}
+	if (ret)
+		ksft_exit_fail_msg("cannot set %s: %s\n", failed, strerror(-ret));
+	/*
+	 * fail-nth counts only the allocations that pass the filters: by
+	 * default GFP_KERNEL ones (which may sleep) and order-0 pages never
+	 * fail, which leaves hardly any allocation of exec.  No stack dump
+	 * per injected failure either: the console is scanned.
+	 */
+	if (an_write_str(FAILSLAB_DIR "/ignore-gfp-wait", "N") ||
+	    an_write_str(FAILSLAB_DIR "/verbose", "0") ||
+	    an_write_str(FAIL_PAGE_DIR "/ignore-gfp-wait", "N") ||
+	    an_write_str(FAIL_PAGE_DIR "/min-order", "0") ||
+	    an_write_str(FAIL_PAGE_DIR "/verbose", "0"))
+		ksft_exit_fail_msg("cannot set up %s and %s\n", FAILSLAB_DIR,
+				   FAIL_PAGE_DIR);
+	ksft_set_plan(NR_TESTS);
+
+	/* Memory of this process, for the scanner to be busy with. */
+	busy = an_alloc(BUSY_LEN, 2UL << 20, 0);
+	if (!busy)
+		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
+	memset(busy, 1, BUSY_LEN);
+
+	s0 = full_scans();
+	done = fail_each(1, &o);
+	report("exec", done, &o, full_scans() - s0);
+
+	s0 = full_scans();
+	done = fail_each(0, &o);
+	report("fork", done, &o, full_scans() - s0);
+
+	done = isolated_drained(&anon, &file);
+	ksft_test_result(done, "no page isolated afterwards (anon %llu, file %llu)\n",
+			 anon, file);
+	ksft_finished();
+	return 0;
+}
