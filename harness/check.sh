@@ -224,6 +224,11 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--timeout 1200 --append "kunit.filter_glob=autonuma*"
 		kunit_ran debug-2node
 		all_ran debug-2node autonuma_off
+		# The storm while slab and page allocations fail at random:
+		# no report, no page isolated, no object or page leaked.
+		guest debug-faults --flavour debug --nodes 2 \
+			--script "$HARNESS/guest/faults.sh" --timeout 900 \
+			--append "kunit.enable=0"
 	fi
 	# Generic KASAN on top of the debug options, and the distribution's
 	# default of upstream NUMA balancing on at boot: the guest script
