@@ -229,6 +229,11 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest debug-faults --flavour debug --nodes 2 \
 			--script "$HARNESS/guest/faults.sh" --timeout 900 \
 			--append "kunit.enable=0"
+		# Node 1's CPUs offline and online while pages migrate, under
+		# lockdep: knuma_migrated1 gets its CPUs back and migrates.
+		guest debug-cpuhotplug --flavour debug --nodes 2 \
+			--script "$HARNESS/guest/cpuhotplug.sh" --timeout 600 \
+			--append "kunit.enable=0"
 	fi
 	# Generic KASAN on top of the debug options, and the distribution's
 	# default of upstream NUMA balancing on at boot: the guest script
