@@ -169,6 +169,11 @@ if step assemble "$HARNESS/assemble.sh"; then
 		step autonuma-khugepaged "$HARNESS/khugepaged.sh" \
 			--log "$OUT/autonuma-khugepaged.console" || true
 		console_clean autonuma-khugepaged
+		# Reclaim and the OOM killer while pages migrate: the hog dies,
+		# nothing else.  Its console has the OOM report on purpose.
+		guest autonuma-oom --flavour autonuma --nodes 2 --mem-per-node 256 \
+			--script "$HARNESS/guest/oom.sh" --timeout 300 \
+			--append "kunit.enable=0"
 		guest autonuma-1node --flavour autonuma --nodes 1 --cpus-per-node 2 \
 			--run kselftest --append "kunit.enable=0"
 		guest autonuma-noautonuma --flavour autonuma --nodes 2 --run kselftest \
