@@ -1,7 +1,7 @@
 #!/bin/sh
 # build.sh FLAVOUR: configure and build the FLAVOUR kernel out of tree in
 # $BUILD/obj-FLAVOUR with ccache, then its headers, the autonuma
-# kselftests and the upstream vm selftest khugepaged.  Prints the path of
+# kselftests and the upstream vm selftests.  Prints the path of
 # bzImage on success.
 . "$(dirname -- "$0")/lib.sh"
 
@@ -35,14 +35,19 @@ if ! make -C "$TREE/tools/testing/selftests" TARGETS=autonuma O="$ks/build" \
 	tail -20 "$ks.log" >&2
 	die "kselftest build failed, see $ks.log"
 fi
-# The upstream vm selftest khugepaged, for harness/khugepaged.sh.  Built
-# alone: the other vm tests need more libraries (libcap) and are not run.
+# The upstream vm selftests of the same tree, for harness/vmtests.sh (and
+# harness/khugepaged.sh, one case of it): all of them, statically linked
+# like ours (memfd_secret needs libcap-dev for sys/capability.h).  The
+# 32-bit protection_keys builds only where gcc has multilib.
 mkdir -p "$ks/build/vm" "$ks/install/vm"
 if ! make -C "$TREE/tools/testing/selftests/vm" OUTPUT="$ks/build/vm" \
 	KHDR_INCLUDES="-isystem $O/usr/include" LDFLAGS=-static \
-	"$ks/build/vm/khugepaged" >>"$ks.log" 2>&1; then
+	-j"$JOBS" >>"$ks.log" 2>&1; then
 	tail -20 "$ks.log" >&2
-	die "vm selftest khugepaged build failed, see $ks.log"
+	die "vm selftests build failed, see $ks.log"
 fi
-cp "$ks/build/vm/khugepaged" "$ks/install/vm/"
+for f in "$ks/build/vm"/*; do
+	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$ks/install/vm/"
+done
+[ -x "$ks/install/vm/khugepaged" ] || die "vm selftest khugepaged was not built, see $ks.log"
 echo "$O/arch/x86/boot/bzImage"
