@@ -10,6 +10,8 @@
 #                 (FORCE=1 drops edits that were not exported)
 #   make export   write that branch back into patches/, series and the new files
 #   make kernel FLAVOUR=f   build one flavour (autonuma debug kasan none numa_balancing nothp)
+#   make vmtests  upstream's vm selftests with AutoNUMA off and on, all of
+#                 them (make check runs a subset)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about an hour)
 #   make bench-short  its smoke test (about 2 minutes)
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
@@ -17,7 +19,7 @@
 FLAVOUR ?= autonuma
 H := harness
 
-.PHONY: run check shell patches edit export kernel bench bench-short clean
+.PHONY: run check shell patches edit export kernel vmtests bench bench-short clean
 
 run:
 	@$(H)/run.sh
@@ -40,6 +42,10 @@ export:
 
 kernel:
 	@$(H)/prepare.sh $(FLAVOUR)
+
+vmtests:
+	@$(H)/prepare.sh autonuma
+	@$(H)/vmtests.sh
 
 clean:
 	rm -rf build
