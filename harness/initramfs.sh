@@ -27,8 +27,6 @@ SH
 chmod +x "$R/usr/bin/timeout"
 cp "$HARNESS/guest/init" "$R/init"
 cp "$HARNESS/guest/demo.sh" "$R/bin/demo.sh"
-# the TAP helpers the --script guest scripts source
-cp "$HARNESS/guest/tap.sh" "$R/bin/tap.sh"
 chmod +x "$R/init"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
 echo 'nobody:x:65534:65534:nobody:/:/bin/false' >>"$R/etc/passwd"

@@ -77,13 +77,15 @@ initrd=$O/initramfs.cpio.gz
 mkdir -p "$(dirname "$log")"
 
 # A script to run goes in a second archive appended to the initramfs
-# (the kernel unpacks concatenated cpio archives in order).
+# (the kernel unpacks concatenated cpio archives in order), with the
+# helpers the guest scripts share (guest/lib.sh).
 if [ -n "$script" ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	cp "$script" "$tmp/script.sh"
 	chmod +x "$tmp/script.sh"
-	(cd "$tmp" && echo script.sh | cpio -o -H newc --quiet | gzip -1) >"$tmp/extra.cpio.gz"
+	cp "$HARNESS/guest/lib.sh" "$tmp/guest-lib.sh"
+	(cd "$tmp" && printf 'script.sh\nguest-lib.sh\n' | cpio -o -H newc --quiet | gzip -1) >"$tmp/extra.cpio.gz"
 	cat "$initrd" "$tmp/extra.cpio.gz" >"$tmp/initrd.cpio.gz"
 	initrd=$tmp/initrd.cpio.gz
 fi

@@ -19,7 +19,7 @@
 
 A=/sys/kernel/mm/autonuma
 NB=/proc/sys/kernel/numa_balancing
-. /bin/tap.sh		# tap, vmstat
+. /guest-lib.sh
 
 # touch_for SECS: a task touching 32 MiB over and over for SECS seconds,
 # so that whichever balancer is on has a working set to mark.

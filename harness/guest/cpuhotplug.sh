@@ -14,36 +14,12 @@
 # The console is scanned by the host for lockdep/BUG/WARN reports.  TAP on
 # the console (harness/tap.awk counts it); exit status the failures.
 
+. /guest-lib.sh
+
 A=/sys/kernel/mm/autonuma
 NODES=/sys/devices/system/node
 CYCLES=${CPUHP_CYCLES:-6}	# offline/online rounds
 MB=32				# MiB each toucher uses
-n=0
-failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' /proc/vmstat
-}
-
-# node_pages PID NODE: pages of PID on NODE, from numa_maps.
-node_pages() {
-	awk -v k="N$2" '{
-		for (i = 1; i <= NF; i++) {
-			split($i, a, "=")
-			if (a[1] == k) s += a[2]
-		}
-	} END { print s + 0 }' "/proc/$1/numa_maps" 2>/dev/null || echo 0
-}
 
 # cpus_of NODE: its CPUs, one a line ("2-3" expanded).
 cpus_of() {
@@ -60,16 +36,6 @@ toucher() {
 	pid=$!
 	sleep 1
 	taskset -p "$(tr -d , <$NODES/node$2/cpumap)" $pid >/dev/null
-}
-
-# stop PID WHAT: it must have run until now (143: the SIGTERM sent here).
-stop() {
-	kill "$1" 2>/dev/null
-	wait "$1"
-	rc=$?
-	st=0
-	[ "$rc" = 143 ] || st=1
-	tap $st "$2 ran until stopped (exit status $rc, 143 is the stop)"
 }
 
 migrated_pid() {
@@ -136,17 +102,6 @@ tap $((p < want)) "after the CPUs came back a toucher's memory followed it to no
 stop $c "toucher C"
 
 # Everything queued is migrated or put back within moments.
-i=0
-while :; do
-	echo 1 >/proc/sys/vm/stat_refresh
-	anon=$(vmstat nr_isolated_anon) file=$(vmstat nr_isolated_file)
-	[ "$anon" = 0 ] && [ "$file" = 0 ] && break
-	[ $i -ge 50 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
-st=0
-[ "$anon" = 0 ] && [ "$file" = 0 ] || st=1
-tap $st "no page isolated afterwards (nr_isolated_anon $anon, nr_isolated_file $file)"
+no_isolated afterwards
 echo "1..$n"
 exit $failed

@@ -20,6 +20,8 @@
 #     and anon pages; tolerances below);
 # the console is scanned by the host.
 
+. /guest-lib.sh
+
 A=/sys/kernel/mm/autonuma
 FS=/sys/kernel/debug/failslab
 FP=/sys/kernel/debug/fail_page_alloc
@@ -29,22 +31,6 @@ CAP=300				# seconds the storm may take under faults
 # Slab caches whose objects must all be freed again: the ones a process
 # (and an mm AutoNUMA scans) is made of.
 CACHES="mm_struct task_struct vm_area_struct anon_vma anon_vma_chain signal_cache sighand_cache files_cache fs_cache pid"
-n=0
-failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' /proc/vmstat
-}
 
 # active objects of slab cache $1 (exact with slub_debug: no per-CPU slabs)
 slab_objs() {
@@ -66,6 +52,8 @@ snapshot() {
 		echo "nr_free_pages $(vmstat nr_free_pages)"
 		echo "nr_anon_pages $(vmstat nr_anon_pages)"
 	} >"$1"
+	cp /proc/vmstat "$1.vmstat"
+	cp /proc/meminfo "$1.meminfo"
 }
 
 for d in $FS $FP; do
@@ -142,15 +130,14 @@ tap $st "AutoNUMA queued pages during the storm under faults"
 # Put knuma_scand and knuma_migrated back to sleep for a moment: what
 # they hold now is in flight, not leaked.
 echo 0 >$A/enabled
-echo 1 >/proc/sys/vm/stat_refresh
-anon=$(vmstat nr_isolated_anon) file=$(vmstat nr_isolated_file)
-st=0
-[ "$anon" = 0 ] && [ "$file" = 0 ] || st=1
-tap $st "no page isolated after the storm (nr_isolated_anon $anon, nr_isolated_file $file)"
+no_isolated "after the storm"
 
 snapshot /tmp/after
 echo 1 >$A/enabled
 paste /tmp/before /tmp/after | awk '{ printf "# %-24s before %10d after %10d (%+d)\n", $1, $2, $4, $4 - $2 }'
+# what else moved by more than 1 MiB, to tell where pages went
+paste /tmp/before.vmstat /tmp/after.vmstat | awk '$1 == $3 && ($4 - $2 > 256 || $2 - $4 > 256) { printf "# vmstat %-28s %+d\n", $1, $4 - $2 }'
+paste /tmp/before.meminfo /tmp/after.meminfo | awk '$1 == $4 && ($5 - $2 > 1024 || $2 - $5 > 1024) { printf "# meminfo %-20s %+d kB\n", $1, $5 - $2 }'
 get() {
 	awk -v k="$1" '$1 == k { print $2 }' "$2"
 }

@@ -16,12 +16,13 @@
 # and the kernel must report nothing.  TAP on the console (harness/tap.awk
 # counts it); the exit status is the number of failures.
 
+. /guest-lib.sh
+
 A=/sys/kernel/mm/autonuma
 NODES=/sys/devices/system/node
 T=/sys/kernel/tracing
 SECS=4			# seconds of each workload phase
 MB=32			# MiB each memory toucher uses
-. /bin/tap.sh		# tap, vmstat
 
 # in_list N LIST: is node N in LIST ("0-1,3" as sysfs prints it)?
 in_list() {
@@ -32,16 +33,6 @@ in_list() {
 			if (n >= r[1] && n <= r[2]) found = 1
 		}
 	} END { exit !found }'
-}
-
-# node_pages PID NODE: pages of PID on NODE, from numa_maps.
-node_pages() {
-	awk -v k="N$2" '{
-		for (i = 1; i <= NF; i++) {
-			split($i, a, "=")
-			if (a[1] == k) s += a[2]
-		}
-	} END { print s + 0 }' "/proc/$1/numa_maps" 2>/dev/null || echo 0
 }
 
 kernel_reports() {
@@ -92,18 +83,6 @@ toucher() {
 	shift
 	numactl --cpunodebind="$cpus" "$@" memhog -r100000 ${MB}m >/dev/null 2>&1 &
 	pid=$!
-}
-
-# stop PID WHAT: end the toucher PID, which must have run until now: its
-# status must be that of the SIGTERM sent here (143), not of an exit or a
-# crash of its own.
-stop() {
-	kill "$1" 2>/dev/null
-	wait "$1"
-	rc=$?
-	st=0
-	[ "$rc" = 143 ] || st=1
-	tap $st "$2 ran until stopped (exit status $rc, 143 is the stop)"
 }
 
 want=$((MB * 1024 / 4 * 9 / 10))	# 90 % of a toucher's pages

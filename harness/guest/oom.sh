@@ -21,34 +21,11 @@
 # ("CPU: ... Comm: memhog", "Call Trace:").  TAP on the console; exit
 # status the failures.
 
+. /guest-lib.sh
+
 A=/sys/kernel/mm/autonuma
 NODES=/sys/devices/system/node
 MB=32			# MiB the toucher uses
-n=0
-failed=0
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-vmstat() {
-	awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }' /proc/vmstat
-}
-
-node_pages() {
-	awk -v k="N$2" '{
-		for (i = 1; i <= NF; i++) {
-			split($i, a, "=")
-			if (a[1] == k) s += a[2]
-		}
-	} END { print s + 0 }' "/proc/$1/numa_maps" 2>/dev/null || echo 0
-}
 
 [ -d $A/knuma_scand ] || { tap 1 "AutoNUMA runs here"; echo "1..$n"; exit 1; }
 echo 1 >$A/enabled
@@ -107,17 +84,6 @@ tap $st "the toucher ran until stopped (exit status $rc, 143 is the stop)"
 kill $bystander
 wait $bystander 2>/dev/null
 
-i=0
-while :; do
-	echo 1 >/proc/sys/vm/stat_refresh
-	anon=$(vmstat nr_isolated_anon) file=$(vmstat nr_isolated_file)
-	[ "$anon" = 0 ] && [ "$file" = 0 ] && break
-	[ $i -ge 50 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
-st=0
-[ "$anon" = 0 ] && [ "$file" = 0 ] || st=1
-tap $st "no page isolated afterwards (nr_isolated_anon $anon, nr_isolated_file $file)"
+no_isolated afterwards
 echo "1..$n"
 exit $failed
