@@ -914,16 +914,7 @@ int main(int argc, char **argv)
 	ret = an_enable();
 	if (ret)
 		ksft_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
-	ret = an_set_fast_knobs(&failed);
-	if (!ret) {
-		failed = "tiny sleeps";
-		ret = an_set_knob("knuma_scand/scan_sleep_millisecs", 1);
-		if (!ret)
-			ret = an_set_knob("knuma_scand/scan_sleep_pass_millisecs",
-					  0);
-		if (!ret)
-			ret = an_set_knob("knuma_migrated/sleep_millisecs", 1);
-	}
+	ret = an_set_fastest_knobs(&failed);
 	if (ret)
 		ksft_exit_fail_msg("cannot set %s: %s\n", failed,
 				   strerror(-ret));

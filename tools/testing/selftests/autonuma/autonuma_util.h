@@ -581,6 +581,26 @@ static inline int an_set_fast_knobs(const char **failed)
 }
 
 /*
+ * an_set_fast_knobs(), then the shortest sleeps: knuma_scand 1 ms between
+ * batches and none between passes, knuma_migratedN 1 ms.  For the stress
+ * tests.  Returns 0, or -errno with the knob that failed in *@failed.
+ */
+static inline int an_set_fastest_knobs(const char **failed)
+{
+	int ret = an_set_fast_knobs(failed);
+
+	if (ret)
+		return ret;
+	*failed = "tiny sleeps";
+	ret = an_set_knob("knuma_scand/scan_sleep_millisecs", 1);
+	if (!ret)
+		ret = an_set_knob("knuma_scand/scan_sleep_pass_millisecs", 0);
+	if (!ret)
+		ret = an_set_knob("knuma_migrated/sleep_millisecs", 1);
+	return ret;
+}
+
+/*
  * Switch AutoNUMA on, switching upstream NUMA balancing off first when
  * it is on.  Returns 0 or the -errno of the failing write.
  */
