@@ -5,15 +5,19 @@
 # series touches compiling with Debian's own kernel config, the autonuma
 # kernel with KUnit and the kselftests on 2-node, 1-node, noautonuma and
 # 4-node guests, the scheduler tests on 2 nodes x 4 CPUs, the memory
-# hot-add guests (guest/hotplug.sh), the upstream khugepaged selftest
-# with AutoNUMA off and on, the nothp kernel (THP off) with KUnit and the
-# kselftests on 2 nodes, the debug kernel on a 2-node guest, the kasan
-# kernel (generic KASAN plus the debug options, upstream NUMA balancing
-# on at boot: guest/balancing-default.sh switches over, then the
-# kselftests) on a 2-node guest, the none flavour still building, and
-# autonuma_policy on upstream NUMA balancing (the numa_balancing
-# flavour), which keeps the placement contracts that test checks: its
-# known answer.
+# hot-add guests (guest/hotplug.sh), a subset of the upstream vm selftests
+# (khugepaged among them) with AutoNUMA off and on (vmtests.sh; all of
+# them: make vmtests), reclaim and the OOM killer while pages migrate
+# (guest/oom.sh), the nothp kernel (THP off) with KUnit and the kselftests
+# on 2 nodes, the debug kernel on a 2-node guest, and on it the storm
+# under random slab and page allocation failures (guest/faults.sh) and
+# node 1's CPUs going offline and online while pages migrate
+# (guest/cpuhotplug.sh), the kasan kernel (generic KASAN plus the debug
+# options, upstream NUMA balancing on at boot: guest/balancing-default.sh
+# switches over, then the kselftests) on a 2-node guest, the none flavour
+# still building, and autonuma_policy on upstream NUMA balancing (the
+# numa_balancing flavour), which keeps the placement contracts that test
+# checks: its known answer.
 # The accounting is strict: every console log is scanned for
 # lockdep/KASAN/BUG/WARN reports, RCU stalls, hung tasks, soft lockups
 # and OOM kills (harness/console-errors.txt); both KUnit suites of the
@@ -24,7 +28,7 @@
 
 OUT=$BUILD/check
 # The vm selftest cases (harness/guest/vmtests.sh) every check runs.
-VMTESTS_CHECK=khugepaged,migration,split_huge_page_test,mremap_test,madv_populate,soft-dirty,mlock2-tests,map_populate
+VMTESTS_CHECK=khugepaged,madv_populate,mremap_test,mremap_dontunmap,mlock2-tests,mlock-random-test,map_fixed_noreplace,virtual_address_range,soft-dirty
 rm -rf "$OUT"
 mkdir -p "$OUT"
 pass=0 fail=0 skip=0
