@@ -88,6 +88,7 @@ tap $st "knuma_migrated1 is bound to node 1's CPUs again (Cpus_allowed_list $got
 # knuma_migrated1 must still migrate: a new toucher moved to node 1.
 want=$((MB * 256 * 9 / 10))
 mig0=$(vmstat autonuma_pages_migrated)
+q0=$(vmstat autonuma_pages_queued) s0=$(cat $A/knuma_scand/pages_scanned)
 toucher 0 1
 c=$pid
 i=0
@@ -99,6 +100,11 @@ while [ $i -lt 30 ]; do
 	i=$((i + 1))
 done
 tap $((p < want)) "after the CPUs came back a toucher's memory followed it to node 1 ($p of $((MB * 256)) pages in $((i + 1)) s, $(($(vmstat autonuma_pages_migrated) - mig0)) migrated)"
+echo "# meanwhile: knuma_scand scanned $(($(cat $A/knuma_scand/pages_scanned) - s0)) pages," \
+	"$(($(vmstat autonuma_pages_queued) - q0)) queued; toucher C on CPUs $(allowed $c)"
+for p in $(ps -o pid,comm | awk '$2 ~ /^knuma_/ { print $1 }'); do
+	echo "# $(cat /proc/$p/comm): state $(awk '{ print $3 }' /proc/$p/stat), on CPU $(awk '{ print $39 }' /proc/$p/stat), CPUs $(allowed $p), wchan $(cat /proc/$p/wchan 2>/dev/null)"
+done
 stop $c "toucher C"
 
 # Everything queued is migrated or put back within moments.

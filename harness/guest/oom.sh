@@ -38,13 +38,12 @@ echo 10 >$A/knuma_migrated/sleep_millisecs
 echo 1 >/proc/sys/vm/overcommit_memory
 total=$(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo)
 hogmb=$((total * 2))
-echo "# MemTotal $total MiB, hog $hogmb MiB; $(grep -c . /proc/swaps) line(s) in /proc/swaps"
+echo "# MemTotal $total MiB, hog $hogmb MiB, $(grep SwapTotal /proc/meminfo | tr -s ' ')"
 
-# the toucher: memory on node 0, CPUs of node 1, so that pages migrate
+# the toucher: memory on node 0; moved to the CPUs of node 1 as the hog
+# starts, so that its pages migrate while memory runs out
 numactl --cpunodebind=0 memhog -r1000000 ${MB}m >/dev/null 2>&1 &
 toucher=$!
-sleep 1
-taskset -p "$(tr -d , <$NODES/node1/cpumap)" $toucher >/dev/null
 sleep 100000 &
 bystander=$!
 sleep 2
@@ -56,6 +55,7 @@ dmesg -c >/dev/null
 t0=$(date +%s)
 memhog ${hogmb}m >/dev/null 2>&1 &
 hog=$!
+taskset -p "$(tr -d , <$NODES/node1/cpumap)" $toucher >/dev/null
 wait $hog
 rc=$?
 echo "# hog (pid $hog) ended with status $rc after $(($(date +%s) - t0)) s;" \
@@ -64,6 +64,10 @@ echo "# hog (pid $hog) ended with status $rc after $(($(date +%s) - t0)) s;" \
 	"toucher on node 1: $(node_pages $toucher 1) of $((MB * 256)) pages"
 dmesg | grep -E 'invoked oom-killer|Killed process|reaped process' | sed 's/^/# /'
 
+moved=$(($(vmstat autonuma_pages_migrated) - mig0 + $(vmstat autonuma_migrate_failed) - fail0))
+st=0
+[ "$moved" -gt 0 ] || st=1
+tap $st "AutoNUMA migrated (or tried to) while memory ran out ($moved pages)"
 st=0
 [ "$rc" = 137 ] || st=1
 tap $st "the hog died of SIGKILL (status $rc, 137 is SIGKILL)"
