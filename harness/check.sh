@@ -103,7 +103,8 @@ console_clean() {
 # all_ran NAME [TEST...]: on guest NAME every kselftest program must run:
 # one that skips as a whole (exit status KSFT_SKIP) is a failure, except
 # the TESTs named, which are meant to skip there (autonuma_off tests a
-# machine where AutoNUMA is off).  Otherwise a guest where AutoNUMA went
+# machine where AutoNUMA is off; autonuma_faults needs the fault injection
+# that only the debug and kasan flavours build).  Otherwise a guest where AutoNUMA went
 # missing, or a test that lost its way to the knobs, would report
 # "N passed, 0 failed" with whole programs skipped.
 all_ran() {
@@ -170,7 +171,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-2node
 		no_page_ext autonuma-2node
-		all_ran autonuma-2node autonuma_off
+		all_ran autonuma-2node autonuma_off autonuma_faults
 		# Upstream's vm selftests end alike with AutoNUMA off and on:
 		# a representative subset here (khugepaged among them), all of
 		# them in "make vmtests" (too slow for every check).
@@ -192,7 +193,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--mem-per-node 512 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran autonuma-4node
-		all_ran autonuma-4node autonuma_off
+		all_ran autonuma-4node autonuma_off autonuma_faults
 		# 2 nodes x 4 CPUs: the scheduler tests where CFS no longer
 		# tolerates a whole node's imbalance, so that active balancing
 		# (which AutoNUMA must not make futile) happens at all.
@@ -217,7 +218,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest nothp-2node --flavour nothp --nodes 2 --run kselftest \
 			--append "kunit.filter_glob=autonuma*"
 		kunit_ran nothp-2node
-		all_ran nothp-2node autonuma_off
+		all_ran nothp-2node autonuma_off autonuma_faults
 	fi
 	if step build-none "$HARNESS/build.sh" none; then
 		# the benchmark suite's smoke test, so that it cannot rot
