@@ -35,7 +35,8 @@ toucher() {
 	numactl --cpunodebind="$1" memhog -r1000000 ${MB}m >/dev/null 2>&1 &
 	pid=$!
 	sleep 1
-	taskset -p "$(tr -d , <$NODES/node$2/cpumap)" $pid >/dev/null
+	taskset -p "$(tr -d , <$NODES/node$2/cpumap)" $pid >/dev/null ||
+		echo "# cannot bind toucher $pid to node $2's CPUs"
 }
 
 migrated_pid() {
@@ -53,6 +54,8 @@ echo 50 >$A/knuma_scand/scan_sleep_pass_millisecs
 echo 10 >$A/knuma_migrated/sleep_millisecs
 m1=$(migrated_pid 1)
 node1=$(cat $NODES/node1/cpulist)
+# Read once: an offline CPU leaves its node's cpulist.
+cpus1=$(cpus_of 1)
 echo "# knuma_migrated1 (pid $m1) allowed on CPUs $(allowed "$m1"), node 1 has CPUs $node1"
 
 toucher 0 1
@@ -63,18 +66,28 @@ mig0=$(vmstat autonuma_pages_migrated)
 st=0
 c=0
 while [ $c -lt "$CYCLES" ]; do
-	for cpu in $(cpus_of 1); do
+	for cpu in $cpus1; do
 		echo 0 >/sys/devices/system/cpu/cpu$cpu/online || st=1
 	done
 	[ $c = 0 ] && echo "# node 1's CPUs offline: knuma_migrated1 allowed on $(allowed "$m1"), online CPUs $(cat /sys/devices/system/cpu/online)"
 	sleep 1
-	for cpu in $(cpus_of 1); do
+	for cpu in $cpus1; do
 		echo 1 >/sys/devices/system/cpu/cpu$cpu/online || st=1
 	done
+	[ "$(cat $NODES/node1/cpulist)" = "$node1" ] || st=1
 	sleep 1
 	c=$((c + 1))
 done
-tap $st "node 1's CPUs went offline and online $CYCLES times"
+tap $st "node 1's CPUs went offline and online $CYCLES times (node 1 has CPUs $(cat $NODES/node1/cpulist), online $(cat /sys/devices/system/cpu/online))"
+# The cpuset side of CPU hotplug runs from a work item after the CPUs are
+# online: until it has, user tasks cannot be bound to them (EINVAL).
+i=0
+until taskset "$(tr -d , <$NODES/node1/cpumap)" true 2>/dev/null; do
+	[ $i -ge 100 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+tap $((i >= 100)) "user tasks can be bound to node 1's CPUs again (after $((i * 100)) ms)"
 echo "# during the cycles: $(($(vmstat autonuma_pages_migrated) - mig0)) pages migrated;" \
 	"toucher A (node 0 -> 1): node 1 $(node_pages $a 1) pages, toucher B (node 1 -> 0): node 0 $(node_pages $b 0) pages"
 stop $a "toucher A"
