@@ -341,6 +341,161 @@ static void autonuma_test_rr_next(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, order[5], NUMA_NO_NODE);
 }
 
+/*
+ * The list of registered mms, on a list of the test's own (knuma_scand
+ * keeps walking the real one) with real mms from mm_alloc().
+ */
+static struct mm_struct *autonuma_test_mm(struct kunit *test)
+{
+	struct mm_struct *mm = mm_alloc();
+	struct mm_autonuma *mma;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	mma = kzalloc(mm_autonuma_size(), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mma);
+	INIT_LIST_HEAD(&mma->mm_node);
+	mma->mm = mm;
+	mm->mm_autonuma = mma;
+	return mm;
+}
+
+static bool autonuma_test_listed(struct autonuma_mm_list *l,
+				 struct mm_struct *mm)
+{
+	struct mm_autonuma *mma;
+
+	list_for_each_entry(mma, &l->head, mm_node)
+		if (mma->mm == mm)
+			return true;
+	return false;
+}
+
+/* The pins the list holds: mm_count beyond the mm's own reference. */
+static int autonuma_test_pins(struct mm_struct *mm)
+{
+	return atomic_read(&mm->mm_count) - 1;
+}
+
+static void autonuma_test_mm_list_init(struct autonuma_mm_list *l)
+{
+	init_llist_head(&l->new);
+	init_llist_head(&l->dead);
+	INIT_LIST_HEAD(&l->head);
+	l->cursor = &l->head;
+}
+
+static void autonuma_test_mm_register_exit(struct kunit *test)
+{
+	struct mm_struct *mm = autonuma_test_mm(test);
+	struct mm_autonuma *mma = mm->mm_autonuma;
+	struct autonuma_mm_list l;
+
+	autonuma_test_mm_list_init(&l);
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, mma));
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(mm), 1);
+	/* once per mm: the next task of the mm finds it registered */
+	KUNIT_EXPECT_FALSE(test, autonuma_register(&l, mma));
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(mm), 1);
+	KUNIT_EXPECT_FALSE(test, autonuma_test_listed(&l, mm));
+	KUNIT_EXPECT_EQ(test, autonuma_reap(&l), 0U);
+	KUNIT_EXPECT_TRUE(test, autonuma_test_listed(&l, mm));
+
+	/* the exit only hands it over: still listed and pinned */
+	KUNIT_EXPECT_TRUE(test, autonuma_mm_exit(&l, mma));
+	KUNIT_EXPECT_FALSE(test, test_bit(0, &mma->registered));
+	KUNIT_EXPECT_TRUE(test, autonuma_test_listed(&l, mm));
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(mm), 1);
+	/* knuma_scand drops it, once */
+	KUNIT_EXPECT_EQ(test, autonuma_reap(&l), 1U);
+	KUNIT_EXPECT_FALSE(test, autonuma_test_listed(&l, mm));
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(mm), 0);
+	KUNIT_EXPECT_EQ(test, autonuma_reap(&l), 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&mma->mm_node));
+	/* an unregistered mm's exit does nothing */
+	KUNIT_EXPECT_FALSE(test, autonuma_mm_exit(&l, mma));
+	KUNIT_EXPECT_EQ(test, autonuma_reap(&l), 0U);
+	mmput(mm);
+}
+
+/* Registered and exited before knuma_scand looked: unlinked once. */
+static void autonuma_test_mm_exit_unseen(struct kunit *test)
+{
+	struct mm_struct *mm = autonuma_test_mm(test);
+	struct mm_autonuma *mma = mm->mm_autonuma;
+	struct autonuma_mm_list l;
+
+	autonuma_test_mm_list_init(&l);
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, mma));
+	KUNIT_EXPECT_TRUE(test, autonuma_mm_exit(&l, mma));
+	KUNIT_EXPECT_EQ(test, autonuma_reap(&l), 1U);
+	KUNIT_EXPECT_FALSE(test, autonuma_test_listed(&l, mm));
+	KUNIT_EXPECT_TRUE(test, llist_empty(&l.new));
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(mm), 0);
+	mmput(mm);
+}
+
+/*
+ * Switching AutoNUMA off drops every mm, and an mm that exited first is
+ * dropped once, by its exit's hand-over; registering again pins again.
+ */
+static void autonuma_test_mm_unregister_all(struct kunit *test)
+{
+	struct mm_struct *a = autonuma_test_mm(test);
+	struct mm_struct *b = autonuma_test_mm(test);
+	struct mm_struct *c = autonuma_test_mm(test);
+	struct autonuma_mm_list l;
+
+	autonuma_test_mm_list_init(&l);
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, a->mm_autonuma));
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, b->mm_autonuma));
+	KUNIT_EXPECT_EQ(test, autonuma_reap(&l), 0U);
+	/* c registers after the last look, b exits before the switch-off */
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, c->mm_autonuma));
+	KUNIT_EXPECT_TRUE(test, autonuma_mm_exit(&l, b->mm_autonuma));
+	KUNIT_EXPECT_EQ(test, autonuma_unregister_all(&l), 3U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&l.head));
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(a), 0);
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(b), 0);
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(c), 0);
+	/* an exit after the switch-off has nothing to hand over */
+	KUNIT_EXPECT_FALSE(test, autonuma_mm_exit(&l, c->mm_autonuma));
+
+	/* back on: a's tasks register it again */
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, a->mm_autonuma));
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(a), 1);
+	KUNIT_EXPECT_EQ(test, autonuma_reap(&l), 0U);
+	KUNIT_EXPECT_TRUE(test, autonuma_test_listed(&l, a));
+	KUNIT_EXPECT_EQ(test, autonuma_unregister_all(&l), 1U);
+	KUNIT_EXPECT_EQ(test, autonuma_test_pins(a), 0);
+	mmput(a);
+	mmput(b);
+	mmput(c);
+}
+
+/* Dropping the mm the cursor points at moves the cursor on. */
+static void autonuma_test_mm_cursor(struct kunit *test)
+{
+	struct mm_struct *a = autonuma_test_mm(test);
+	struct mm_struct *b = autonuma_test_mm(test);
+	struct autonuma_mm_list l;
+
+	autonuma_test_mm_list_init(&l);
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, a->mm_autonuma));
+	KUNIT_EXPECT_TRUE(test, autonuma_register(&l, b->mm_autonuma));
+	autonuma_reap(&l);
+	/* registration order is scan order */
+	KUNIT_EXPECT_PTR_EQ(test, l.head.next, &a->mm_autonuma->mm_node);
+	l.cursor = &a->mm_autonuma->mm_node;
+	autonuma_mm_exit(&l, a->mm_autonuma);
+	autonuma_reap(&l);
+	KUNIT_EXPECT_PTR_EQ(test, l.cursor, &b->mm_autonuma->mm_node);
+	autonuma_mm_exit(&l, b->mm_autonuma);
+	autonuma_reap(&l);
+	KUNIT_EXPECT_PTR_EQ(test, l.cursor, &l.head);
+	mmput(a);
+	mmput(b);
+}
+
 static struct kunit_case autonuma_test_cases[] = {
 	KUNIT_CASE(autonuma_test_parse_knob),
 	KUNIT_CASE(autonuma_test_filter),
@@ -355,6 +510,10 @@ static struct kunit_case autonuma_test_cases[] = {
 	KUNIT_CASE(autonuma_test_decay_phase_change),
 	KUNIT_CASE(autonuma_test_rr_next),
 	KUNIT_CASE(autonuma_test_next_pause),
+	KUNIT_CASE(autonuma_test_mm_register_exit),
+	KUNIT_CASE(autonuma_test_mm_exit_unseen),
+	KUNIT_CASE(autonuma_test_mm_unregister_all),
+	KUNIT_CASE(autonuma_test_mm_cursor),
 	{}
 };
 

@@ -33,8 +33,10 @@
  *   page table lock                  the fault path
  *   lru_lock                         isolating a page to queue it
  *   autonuma_queue.lock (spinlock)   one node's migration queue
- *   autonuma_mm_lock (spinlock)      the list of registered mms; innermost,
- *                                    nothing is taken under it
+ *
+ * The list of registered mms takes no lock: only knuma_scand walks and
+ * changes it, and registrations and exits reach it through lock-free lists
+ * (struct autonuma_mm_list).
  */
 
 #define pr_fmt(fmt) "autonuma: " fmt
@@ -826,24 +828,37 @@ void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
 }
 
 /*
- * The mms knuma_scand walks.  autonuma_scan_cursor is the next mm to scan;
- * it points at the list head itself at the end of a pass.
+ * The mms knuma_scand walks.  Only knuma_scand touches the list and its
+ * cursor (the next mm to scan; the list head itself at the end of a pass),
+ * so neither needs a lock, and no fork, exec or exit takes a lock of ours.
  *
- * Lifetime, after khugepaged: an mm is put on the list by one of its own
- * tasks, from its task_work while AutoNUMA is on (autonuma_register_mm()),
- * so only an mm that is a live process's is ever listed, never one that an
- * exec is still building or dropping after a failure, and a process that
- * never runs while AutoNUMA is on costs nothing.  It is taken off by
- * __mmput() (autonuma_exit()) before exit_mmap() and before __mmput()
- * drops the mm_count reference of its users.  So an mm found on the list
- * under autonuma_mm_lock has mm_count > 0, and knuma_scand pins only that
- * (mmgrab()), never mm_users: it never becomes the last user and never
- * runs a process's exit_mmap().  It checks mm_users under mmap_lock
- * (autonuma_mm_exiting()) and leaves an exiting mm alone.
+ * Lifetime, after khugepaged: an mm is registered by one of its own tasks,
+ * from its task_work while AutoNUMA is on (autonuma_register_mm()), so only
+ * an mm that is a live process's is ever listed, never one that an exec is
+ * still building or dropping after a failure, and a process that never runs
+ * while AutoNUMA is on costs nothing.  Registering pins the mm (mmgrab(),
+ * mm_count only: knuma_scand never becomes a user and never runs a
+ * process's exit_mmap()) and pushes it on autonuma_mms.new, a lock-free
+ * list that knuma_scand splices onto its own.  The pin is dropped by
+ * knuma_scand alone, when it unlinks the mm: after __mmput() pushed it on
+ * autonuma_mms.dead (autonuma_exit()), or, for every mm, when AutoNUMA is
+ * switched off (autonuma_unregister_all()).  Bit 0 of
+ * mm_autonuma.registered says who owns the pin: whoever clears it, the
+ * exit or the switch-off, decides the unlink, so the pin is dropped once.
+ * knuma_scand checks mm_users under mmap_lock (autonuma_mm_exiting())
+ * and leaves an exiting mm alone.
  */
-static DEFINE_SPINLOCK(autonuma_mm_lock);
-static LIST_HEAD(autonuma_mm_head);
-static struct list_head *autonuma_scan_cursor = &autonuma_mm_head;
+struct autonuma_mm_list {
+	struct llist_head new;		/* registered, not yet on @head */
+	struct llist_head dead;		/* exited, not yet off @head */
+	struct list_head head;		/* knuma_scand's own */
+	struct list_head *cursor;	/* next on @head to scan */
+};
+
+static struct autonuma_mm_list autonuma_mms = {
+	.head = LIST_HEAD_INIT(autonuma_mms.head),
+	.cursor = &autonuma_mms.head,
+};
 
 static size_t mm_autonuma_size(void)
 {
@@ -881,45 +896,78 @@ static struct mm_autonuma *autonuma_mm_state(struct mm_struct *mm)
 	return mma;
 }
 
+static void knuma_scand_wake(void);
+
+/*
+ * Register @mma, whose mm has a user that cannot go away meanwhile: pin the
+ * mm for knuma_scand and hand it over.  Returns false if it was registered.
+ */
+static bool autonuma_register(struct autonuma_mm_list *l,
+			      struct mm_autonuma *mma)
+{
+	if (test_bit(0, &mma->registered) ||
+	    test_and_set_bit(0, &mma->registered))
+		return false;
+	mmgrab(mma->mm);
+	llist_add(&mma->new_node, &l->new);
+	/*
+	 * Switched off meanwhile?  Then knuma_scand may have emptied its
+	 * list already: let it unregister this one too.  Pairs with the
+	 * llist_del_all() that follows the switch-off in knuma_scand (both
+	 * sides are fully ordered atomics).
+	 */
+	if (!autonuma_enabled())
+		knuma_scand_wake();
+	return true;
+}
+
 /**
- * autonuma_register_mm - put the current task's mm on knuma_scand's list
+ * autonuma_register_mm - hand the current task's mm to knuma_scand
  *
  * Called by the task's task_work while AutoNUMA is on; allocates the mm's
  * AutoNUMA state the first time.  The task holds a user reference of its
- * mm, so __mmput(), which unregisters it, has not run and cannot run
- * before this returns.  Takes autonuma_mm_lock once per mm, not per fork.
+ * mm, so __mmput() has not run and cannot run before this returns.  Takes
+ * no lock: a test of a bit once the mm is registered.
  */
 void autonuma_register_mm(void)
 {
 	struct mm_struct *mm = current->mm;
 	struct mm_autonuma *mma = mm ? autonuma_mm_state(mm) : NULL;
 
-	if (!mma || test_bit(0, &mma->registered) ||
-	    test_and_set_bit(0, &mma->registered))
-		return;
-	spin_lock(&autonuma_mm_lock);
-	list_add_tail(&mma->mm_node, &autonuma_mm_head);
-	spin_unlock(&autonuma_mm_lock);
+	if (mma)
+		autonuma_register(&autonuma_mms, mma);
+}
+
+/*
+ * The exit of @mma's mm: if registered, hand it to knuma_scand to drop.
+ * Returns true if it was registered.
+ */
+static bool autonuma_mm_exit(struct autonuma_mm_list *l,
+			     struct mm_autonuma *mma)
+{
+	if (!test_bit(0, &mma->registered) ||
+	    !test_and_clear_bit(0, &mma->registered))
+		return false;
+	llist_add(&mma->dead_node, &l->dead);
+	/* switched off meanwhile: knuma_scand may wait for good */
+	if (!autonuma_enabled())
+		knuma_scand_wake();
+	return true;
 }
 
 /**
- * __autonuma_exit - unregister an mm from knuma_scand
+ * __autonuma_exit - let knuma_scand drop an exiting mm
  * @mm: an mm whose last user is gone, from __mmput()
  *
- * knuma_scand may be scanning @mm (it holds only mm_count and sees
- * mm_users at 0), and its cursor may point at it: move the cursor on.
+ * Lock-free: if the mm is registered, it goes on autonuma_mms.dead, and
+ * knuma_scand unlinks it and drops its pin at its next batch, within
+ * AUTONUMA_REAP_MS when it pauses.  Until then the mm_struct, its page
+ * table root and its mm_autonuma stay allocated (its pages and other page
+ * tables are freed by exit_mmap() as usual).
  */
 void __autonuma_exit(struct mm_struct *mm)
 {
-	struct mm_autonuma *mma = mm->mm_autonuma;
-
-	if (!test_bit(0, &mma->registered))
-		return;
-	spin_lock(&autonuma_mm_lock);
-	if (autonuma_scan_cursor == &mma->mm_node)
-		autonuma_scan_cursor = mma->mm_node.next;
-	list_del_init(&mma->mm_node);
-	spin_unlock(&autonuma_mm_lock);
+	autonuma_mm_exit(&autonuma_mms, mm->mm_autonuma);
 }
 
 /**
@@ -930,10 +978,68 @@ void __mm_autonuma_free(struct mm_struct *mm)
 {
 	struct mm_autonuma *mma = mm->mm_autonuma;
 
-	/* __mmput() unregistered it, or it was never registered */
+	/* a listed mm is pinned: knuma_scand unlinked it, or never had it */
 	WARN_ON_ONCE(!list_empty(&mma->mm_node));
 	kfree(mma);
 	mm->mm_autonuma = NULL;
+}
+
+/* knuma_scand only: take @mma off the list, keeping the cursor valid. */
+static void autonuma_unlink(struct autonuma_mm_list *l,
+			    struct mm_autonuma *mma)
+{
+	if (l->cursor == &mma->mm_node)
+		l->cursor = mma->mm_node.next;
+	list_del_init(&mma->mm_node);
+	/* may be the last reference: __mmdrop() frees mma */
+	mmdrop(mma->mm);
+}
+
+/*
+ * knuma_scand only: bring its list up to date with the registrations and
+ * the exits since the last call.  Returns the number of mms unlinked.
+ *
+ * The dead list is taken first: an mm on it was registered before it
+ * exited, so the registrations taken next include it, and it is unlinked
+ * (and perhaps freed) only once it is off the lock-free list of new ones.
+ */
+static unsigned int autonuma_reap(struct autonuma_mm_list *l)
+{
+	struct llist_node *dead = llist_del_all(&l->dead);
+	struct llist_node *new = llist_del_all(&l->new);
+	struct mm_autonuma *mma, *next;
+	unsigned int nr = 0;
+
+	/* oldest first: llist_add() pushes in front */
+	new = llist_reverse_order(new);
+	llist_for_each_entry_safe(mma, next, new, new_node)
+		list_add_tail(&mma->mm_node, &l->head);
+	llist_for_each_entry_safe(mma, next, dead, dead_node) {
+		autonuma_unlink(l, mma);
+		nr++;
+	}
+	return nr;
+}
+
+/*
+ * knuma_scand only, after AutoNUMA was switched off: drop every mm, so
+ * that a machine where it is off pins none.  Each task registers its mm
+ * again at its first task_work once AutoNUMA is back on.  Returns the
+ * number of mms unlinked.
+ */
+static unsigned int autonuma_unregister_all(struct autonuma_mm_list *l)
+{
+	struct mm_autonuma *mma, *next;
+	unsigned int nr = autonuma_reap(l);
+
+	list_for_each_entry_safe(mma, next, &l->head, mm_node) {
+		/* an exit that cleared the bit first queued it as dead */
+		if (!test_and_clear_bit(0, &mma->registered))
+			continue;
+		autonuma_unlink(l, mma);
+		nr++;
+	}
+	return nr;
 }
 
 /* An mm whose users are gone is being torn down: leave it alone. */
@@ -1223,48 +1329,33 @@ static unsigned long autonuma_scan_mm_if_due(struct mm_autonuma *mma,
  */
 static bool autonuma_scan_batch(void)
 {
+	struct autonuma_mm_list *l = &autonuma_mms;
 	unsigned long budget = READ_ONCE(pages_to_scan);
 
 	while (budget && !kthread_should_stop() && autonuma_enabled()) {
 		struct mm_autonuma *mma;
-		struct mm_struct *mm;
 		unsigned long covered;
 		bool done;
 
-		spin_lock(&autonuma_mm_lock);
-		if (autonuma_scan_cursor == &autonuma_mm_head) {
+		autonuma_reap(l);
+		if (l->cursor == &l->head) {
 			/* a new pass starts */
-			autonuma_scan_cursor = autonuma_mm_head.next;
-			if (autonuma_scan_cursor == &autonuma_mm_head) {
-				spin_unlock(&autonuma_mm_lock);
+			l->cursor = l->head.next;
+			if (l->cursor == &l->head)
 				return true;
-			}
 		}
-		mma = list_entry(autonuma_scan_cursor, struct mm_autonuma,
-				 mm_node);
-		mm = mma->mm;
-		/* listed, so mm_count > 0: see autonuma_mm_lock */
-		mmgrab(mm);
-		spin_unlock(&autonuma_mm_lock);
+		/* listed, so pinned: see struct autonuma_mm_list */
+		mma = list_entry(l->cursor, struct mm_autonuma, mm_node);
 
 		/* not due, or one of its tasks scans it: next mm */
 		covered = max(autonuma_scan_mm_if_due(mma, budget, &done), 1UL);
 		budget -= min(budget, covered);
-
-		spin_lock(&autonuma_mm_lock);
-		/* if __mmput() unlinked it meanwhile, it moved the cursor on */
-		if (done && autonuma_scan_cursor == &mma->mm_node)
-			autonuma_scan_cursor = mma->mm_node.next;
-		spin_unlock(&autonuma_mm_lock);
-		/* may be the last reference; __mmdrop() takes no lock of ours */
-		mmdrop(mm);
-		spin_lock(&autonuma_mm_lock);
-		if (autonuma_scan_cursor == &autonuma_mm_head) {
-			spin_unlock(&autonuma_mm_lock);
+		if (done)
+			l->cursor = mma->mm_node.next;
+		if (l->cursor == &l->head) {
 			WRITE_ONCE(full_scans, full_scans + 1);
 			return true;
 		}
-		spin_unlock(&autonuma_mm_lock);
 		cond_resched();
 	}
 	return false;
@@ -1344,6 +1435,33 @@ static bool knuma_scand_should_wake(void)
 }
 
 /*
+ * The mms that exit while knuma_scand pauses keep their mm_struct (and its
+ * page table root) until it drops them: it looks at least this often, so
+ * that a machine that forks and exits fast does not pile them up during a
+ * pause of seconds.
+ */
+#define AUTONUMA_REAP_MS	1000
+
+/* Pause for @msecs, or until woken, dropping exited mms meanwhile. */
+static void knuma_scand_pause(unsigned int msecs)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(msecs);
+	long left;
+
+	for (;;) {
+		autonuma_reap(&autonuma_mms);
+		left = (long)(end - jiffies);
+		if (left <= 0)
+			return;
+		left = min_t(long, left, msecs_to_jiffies(AUTONUMA_REAP_MS));
+		if (wait_event_freezable_timeout(knuma_scand_wait,
+						 knuma_scand_should_wake(),
+						 left))
+			return;
+	}
+}
+
+/*
  * Nice 19, like khugepaged: at nice 0 its load made CFS move the threads
  * of a fully busy machine between nodes, undoing the scheduler side's
  * placement.  The price: when every CPU is busy it scans slowly, and
@@ -1359,6 +1477,9 @@ static int knuma_scand(void *none)
 
 		WRITE_ONCE(knuma_scand_kick, false);
 		if (!autonuma_enabled()) {
+			/* full barrier: see autonuma_register() */
+			smp_mb();
+			autonuma_unregister_all(&autonuma_mms);
 			wait_event_freezable(knuma_scand_wait,
 					     knuma_scand_should_wake());
 			continue;
@@ -1369,9 +1490,7 @@ static int knuma_scand(void *none)
 			msecs = autonuma_pass_sleep();
 		else
 			msecs = READ_ONCE(scan_sleep_millisecs);
-		wait_event_freezable_timeout(knuma_scand_wait,
-					     knuma_scand_should_wake(),
-					     msecs_to_jiffies(msecs));
+		knuma_scand_pause(msecs);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/types.h>
 
 struct mm_struct;
@@ -57,10 +58,16 @@ struct sched_autonuma {
 
 /**
  * struct mm_autonuma - per-mm NUMA working set
- * @mm_node: entry in knuma_scand's list of registered mms, protected by
- *	autonuma_mm_lock (mm/autonuma.c)
- * @registered: bit 0 is set once the mm was put on knuma_scand's list, by
- *	one of its own tasks (autonuma_register_mm()); never cleared
+ * @mm_node: entry in knuma_scand's list of registered mms, which only
+ *	knuma_scand touches (struct autonuma_mm_list in mm/autonuma.c)
+ * @new_node: entry in the lock-free list of mms registered since
+ *	knuma_scand last looked
+ * @dead_node: entry in the lock-free list of registered mms that exited
+ *	since knuma_scand last looked
+ * @registered: bit 0 is set when one of the mm's own tasks registers it
+ *	(autonuma_register_mm()), which pins the mm for knuma_scand; cleared
+ *	by the mm's exit or when AutoNUMA is switched off, whichever comes
+ *	first, which has knuma_scand drop the pin
  * @mm: the mm this belongs to
  * @numa_fault_pass: number of completed scan passes over the mm
  * @numa_fault_tot: sum of @numa_fault over all nodes
@@ -86,13 +93,16 @@ struct sched_autonuma {
  *	last completed pass, nr_node_ids entries, followed by the
  *	nr_node_ids entries of @numa_fault_tmp
  *
- * Hung off &mm_struct.mm_autonuma, allocated with the mm when AutoNUMA is
- * possible and freed when the mm is dropped.  Only the holder of
+ * Hung off &mm_struct.mm_autonuma, allocated by the first of the mm's
+ * tasks to run while AutoNUMA is on (autonuma_register_mm()) and freed
+ * when the mm is dropped.  Only the holder of
  * @scan_busy writes the counters; readers (the scheduler, /proc) take them
  * locklessly and tolerate a pass being published under them.
  */
 struct mm_autonuma {
 	struct list_head mm_node;
+	struct llist_node new_node;
+	struct llist_node dead_node;
 	unsigned long registered;
 	struct mm_struct *mm;
 	unsigned long numa_fault_pass;
