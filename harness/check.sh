@@ -9,12 +9,12 @@
 # (khugepaged among them) with AutoNUMA off and on (vmtests.sh; all of
 # them: make vmtests), reclaim and the OOM killer while pages migrate
 # (guest/oom.sh), the nothp kernel (THP off) with KUnit and the kselftests
-# on 2 nodes, the debug kernel on a 2-node guest, and on it the storm
-# under random slab and page allocation failures (guest/faults.sh) and
-# node 1's CPUs going offline and online while pages migrate
-# (guest/cpuhotplug.sh), the kasan kernel (generic KASAN plus the debug
-# options, upstream NUMA balancing on at boot: guest/balancing-default.sh
-# switches over, then the kselftests) on a 2-node guest, the none flavour
+# on 2 nodes, the kasan kernel (generic KASAN plus the debug options:
+# lockdep, DEBUG_VM, fault injection; upstream NUMA balancing on at boot:
+# guest/balancing-default.sh switches over, then the kselftests) on a
+# 2-node guest, and on it the storm under random slab and page allocation
+# failures (guest/faults.sh) and node 1's CPUs going offline and online
+# while pages migrate (guest/cpuhotplug.sh), the none flavour
 # still building, and autonuma_policy on upstream NUMA balancing (the
 # numa_balancing flavour), which keeps the placement contracts that test
 # checks: its known answer.
@@ -104,9 +104,9 @@ console_clean() {
 # one that skips as a whole (exit status KSFT_SKIP) is a failure, except
 # the TESTs named, which are meant to skip there (autonuma_off tests a
 # machine where AutoNUMA is off; autonuma_faults needs the fault injection
-# that only the debug and kasan flavours build).  Otherwise a guest where AutoNUMA went
-# missing, or a test that lost its way to the knobs, would report
-# "N passed, 0 failed" with whole programs skipped.
+# that only the debug and kasan flavours build).  Otherwise a guest where
+# AutoNUMA went missing, or a test that lost its way to the knobs, would
+# report "N passed, 0 failed" with whole programs skipped.
 all_ran() {
 	g=$1
 	shift
@@ -232,23 +232,6 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--run kselftest \
 			--append "kselftest_tests=autonuma:autonuma_policy kunit.enable=0"
 	fi
-	if step build-debug "$HARNESS/build.sh" debug &&
-	   step initramfs-debug "$HARNESS/initramfs.sh" debug; then
-		guest debug-2node --flavour debug --nodes 2 --run kselftest \
-			--timeout 1200 --append "kunit.filter_glob=autonuma*"
-		kunit_ran debug-2node
-		all_ran debug-2node autonuma_off
-		# The storm while slab and page allocations fail at random:
-		# no report, no page isolated, no object or page leaked.
-		guest debug-faults --flavour debug --nodes 2 \
-			--script "$HARNESS/guest/faults.sh" --timeout 900 \
-			--append "kunit.enable=0"
-		# Node 1's CPUs offline and online while pages migrate, under
-		# lockdep: knuma_migrated1 gets its CPUs back and migrates.
-		guest debug-cpuhotplug --flavour debug --nodes 2 \
-			--script "$HARNESS/guest/cpuhotplug.sh" --timeout 600 \
-			--append "kunit.enable=0"
-	fi
 	# Generic KASAN on top of the debug options, and the distribution's
 	# default of upstream NUMA balancing on at boot: the guest script
 	# checks that AutoNUMA stays off and refuses to start (EBUSY) until
@@ -262,6 +245,16 @@ if step assemble "$HARNESS/assemble.sh"; then
 			--append "kunit.filter_glob=autonuma* autonuma_test_scale=3"
 		kunit_ran kasan-2node
 		all_ran kasan-2node autonuma_off
+		# The storm while slab and page allocations fail at random:
+		# no report, no page isolated, no object or page leaked.
+		guest kasan-faults --flavour kasan --nodes 2 \
+			--script "$HARNESS/guest/faults.sh" --timeout 900 \
+			--append "numa_balancing=disable kunit.enable=0"
+		# Node 1's CPUs offline and online while pages migrate, under
+		# lockdep: knuma_migrated1 gets its CPUs back and migrates.
+		guest kasan-cpuhotplug --flavour kasan --nodes 2 \
+			--script "$HARNESS/guest/cpuhotplug.sh" --timeout 600 \
+			--append "numa_balancing=disable kunit.enable=0"
 	fi
 fi
 
