@@ -311,6 +311,39 @@ static void autonuma_test_next_pause(struct kunit *test)
 						  3600000), 3600000U);
 }
 
+/* The opt-out prctls take arg2 0/1 (set) or 0 (get), every other arg 0. */
+static void autonuma_test_prctl_args(struct kunit *test)
+{
+	static const struct {
+		bool set;
+		unsigned long arg2, arg3, arg4, arg5;
+		bool valid;
+	} cases[] = {
+		{ true, 0, 0, 0, 0, true },
+		{ true, 1, 0, 0, 0, true },
+		{ true, 2, 0, 0, 0, false },
+		{ true, ULONG_MAX, 0, 0, 0, false },
+		{ true, 1, 1, 0, 0, false },
+		{ true, 0, 0, 1, 0, false },
+		{ true, 1, 0, 0, ULONG_MAX, false },
+		{ false, 0, 0, 0, 0, true },
+		{ false, 1, 0, 0, 0, false },
+		{ false, 0, 1, 0, 0, false },
+		{ false, 0, 0, 1, 0, false },
+		{ false, 0, 0, 0, 1, false },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    autonuma_prctl_args_valid(cases[i].set,
+							      cases[i].arg2,
+							      cases[i].arg3,
+							      cases[i].arg4,
+							      cases[i].arg5),
+				    cases[i].valid, "case %d", i);
+}
+
 static void autonuma_test_rr_next(struct kunit *test)
 {
 	unsigned long nr[4] = { 5, 0, 7, 0 };
@@ -514,6 +547,7 @@ static struct kunit_case autonuma_test_cases[] = {
 	KUNIT_CASE(autonuma_test_mm_exit_unseen),
 	KUNIT_CASE(autonuma_test_mm_unregister_all),
 	KUNIT_CASE(autonuma_test_mm_cursor),
+	KUNIT_CASE(autonuma_test_prctl_args),
 	{}
 };
 

@@ -11,8 +11,9 @@
  *   runs the two-stage false-sharing filter, which queues a page that two
  *   consecutive faults from the same remote node want;
  * - one knuma_migratedN thread per node migrates the pages queued for it;
- * - the run-time switch, the knobs under /sys/kernel/mm/autonuma/ and the
- *   per-task readout /proc/PID/autonuma.
+ * - the run-time switch, the knobs under /sys/kernel/mm/autonuma/, the
+ *   per-task readout /proc/PID/autonuma and the per-process opt-out,
+ *   prctl(PR_SET_AUTONUMA_DISABLE).
  *
  * The scheduler side lives in kernel/sched/numa.c.  The design is described
  * in Documentation/mm/autonuma.rst.
@@ -29,6 +30,7 @@
  *
  * Locking, outermost first:
  *   autonuma_placement_lock (mutex)  run-time state and knobs
+ *   autonuma_migrate_rwsem (read)    knuma_migratedN migrating a chunk
  *   mmap_lock (read, trylock only)   knuma_scand scanning an mm
  *   page table lock                  the fault path
  *   lru_lock                         isolating a page to queue it
@@ -131,6 +133,15 @@ static atomic_long_t pages_failed = ATOMIC_LONG_INIT(0);
  * autonuma_lock_placement()).
  */
 static DEFINE_MUTEX(autonuma_placement_lock);
+
+/*
+ * Held for reading by knuma_migratedN from taking pages off its queue to
+ * the end of their migration; taken for writing, and released at once, by
+ * a process opting out, so that none of its pages that a chunk took before
+ * the opt-out still moves once prctl() returned (see
+ * autonuma_recheck_one()).  The prctl holds no other lock meanwhile.
+ */
+static DECLARE_RWSEM(autonuma_migrate_rwsem);
 
 #define autonuma_dbg(fmt, ...)						\
 do {									\
@@ -642,8 +653,14 @@ static bool autonuma_recheck_one(struct folio *folio,
 				 unsigned long addr, void *arg)
 {
 	struct autonuma_recheck *rc = arg;
-	struct mempolicy *pol = __get_vma_policy(vma, addr);
+	struct mempolicy *pol;
 
+	/* the process opted out since the page was queued */
+	if (autonuma_mm_disabled(vma->vm_mm)) {
+		rc->allowed = false;
+		return false;
+	}
+	pol = __get_vma_policy(vma, addr);
 	if (pol) {
 		rc->allowed = autonuma_mpol_allows(pol, rc->nid);
 		mpol_cond_put(pol);
@@ -654,7 +671,8 @@ static bool autonuma_recheck_one(struct folio *folio,
 /*
  * Is @page still allowed on @nid by the policies of the vmas that map it?
  * A page waits on its queue for a moment: an mbind() or a shared policy
- * set meanwhile wins over the fault that queued it.  The task's own
+ * set meanwhile wins over the fault that queued it, and so does an opt-out
+ * of a process that maps it (prctl(PR_SET_AUTONUMA_DISABLE)).  The task's own
  * policy and cpuset were checked at queue time, in the task; they cannot
  * be seen from here.  A page whose rmap cannot be walked now (its lock is
  * taken) is left where it is.
@@ -812,6 +830,12 @@ static void autonuma_fault_pte_range(struct vm_fault *vmf, int this_nid)
  * queues the page for migration when it passes.  In pmd mode a fault on a
  * PTE also restores and accounts the other hinting entries of its page
  * table.  The caller restores the faulting entry itself.
+ *
+ * A process that opted out is not scanned, so it takes no hinting fault
+ * but on entries set before it opted out: each of them is restored by the
+ * caller, at the cost of the one test here, and not set again.  The flag
+ * changes under mmap_lock held for writing, so a fault sees it or
+ * finished before the prctl returned.
  */
 void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
 			   int page_nid, int nr)
@@ -819,6 +843,8 @@ void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
 	int this_nid = numa_node_id();
 
 	lockdep_assert_held(vmf->ptl);
+	if (unlikely(autonuma_mm_disabled(vmf->vma->vm_mm)))
+		return;
 	if (page_nid != this_nid && vmf->vma->vm_mm->mm_autonuma)
 		atomic_long_inc(&vmf->vma->vm_mm->mm_autonuma->faults_remote);
 	autonuma_fault_page(vmf->vma, page, vmf->address, page_nid, this_nid,
@@ -1258,7 +1284,8 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 	/* Never make a process wait for us: try again next pass. */
 	if (!mmap_read_trylock(mm))
 		return 1;
-	if (autonuma_mm_exiting(mm)) {
+	/* the opt-out is set under mmap_lock: no pass runs past it */
+	if (autonuma_mm_exiting(mm) || autonuma_mm_disabled(mm)) {
 		mmap_read_unlock(mm);
 		return 1;
 	}
@@ -1313,6 +1340,8 @@ static unsigned long autonuma_scan_mm_if_due(struct mm_autonuma *mma,
 	unsigned long covered;
 
 	*done = true;
+	if (autonuma_mm_disabled(mma->mm))
+		return 0;
 	if (!READ_ONCE(mma->scan_address) &&
 	    time_before(jiffies, READ_ONCE(mma->next_pass)))
 		return 0;
@@ -1629,6 +1658,7 @@ static unsigned long autonuma_migrate_chunk(int nid, unsigned long max)
 	unsigned int succeeded = 0, more = 0;
 	LIST_HEAD(list);
 
+	down_read(&autonuma_migrate_rwsem);
 	dropped = autonuma_dequeue(nid, &list, max, &taken);
 	if (list_empty(&list))
 		goto out;
@@ -1664,6 +1694,7 @@ static unsigned long autonuma_migrate_chunk(int nid, unsigned long max)
 	count_vm_events(AUTONUMA_PAGES_MIGRATED, succeeded);
 	atomic_long_add(succeeded, &pages_migrated);
 out:
+	up_read(&autonuma_migrate_rwsem);
 	failed += dropped;
 	if (failed) {
 		count_vm_events(AUTONUMA_MIGRATE_FAILED, failed);
@@ -2189,8 +2220,9 @@ static void seq_put_permille(struct seq_file *m, const char *prefix, int nid,
  * @pid: the task's pid
  * @task: the task
  *
- * Shows the task's selected node and per-node hinting faults, and its mm's
- * working set per node.  Needs the same right as numa_maps.
+ * Shows the task's selected node, whether its process opted out, its
+ * per-node hinting faults, and its mm's working set per node.  Needs the
+ * same right as numa_maps.
  *
  * Return: 0, or -EACCES when the reader may not inspect @task.
  */
@@ -2206,9 +2238,11 @@ int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 	if (!ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS))
 		return -EACCES;
 
-	seq_printf(m, "autonuma_node %d\n",
-		   sa ? READ_ONCE(sa->autonuma_node) : NUMA_NO_NODE);
+	seq_printf(m, "autonuma_node %d\n", task_autonuma_node(task));
 	mm = get_task_mm(task);
+	/* the opt-out is the mm's, and needs no AutoNUMA state */
+	if (mm)
+		seq_printf(m, "disabled %d\n", autonuma_mm_disabled(mm));
 	/* neither exists before the task or its mm ran with AutoNUMA on */
 	if (!sa || !mm)
 		goto out;
@@ -2243,6 +2277,105 @@ out:
 	if (mm)
 		mmput(mm);
 	return 0;
+}
+
+/**
+ * autonuma_proc_status - the AutoNUMA line of /proc/PID/status
+ * @m: the seq_file
+ * @mm: the task's mm
+ */
+void autonuma_proc_status(struct seq_file *m, struct mm_struct *mm)
+{
+	seq_printf(m, "AutoNUMA_disabled:\t%d\n", autonuma_mm_disabled(mm));
+}
+
+/**
+ * autonuma_prctl_args_valid - check the arguments of the opt-out prctls
+ * @set: PR_SET_AUTONUMA_DISABLE rather than PR_GET_AUTONUMA_DISABLE
+ * @arg2: 0 or 1 for the set call, 0 for the get call
+ * @arg3: must be 0
+ * @arg4: must be 0
+ * @arg5: must be 0
+ *
+ * Unused arguments must be 0, so that they may be given a meaning later.
+ *
+ * Return: true when the arguments are valid.
+ */
+static bool autonuma_prctl_args_valid(bool set, unsigned long arg2,
+				      unsigned long arg3, unsigned long arg4,
+				      unsigned long arg5)
+{
+	if (arg3 || arg4 || arg5)
+		return false;
+	return set ? arg2 <= 1 : !arg2;
+}
+
+/**
+ * autonuma_prctl_set_disable - prctl(PR_SET_AUTONUMA_DISABLE, arg2)
+ * @arg2: 1 to opt the calling process out of AutoNUMA, 0 to opt it back in
+ * @arg3: must be 0
+ * @arg4: must be 0
+ * @arg5: must be 0
+ *
+ * The flag lives on the mm (MMF_DISABLE_AUTONUMA), like PR_SET_THP_DISABLE:
+ * it covers every thread, is inherited by fork and kept across exec, and
+ * needs no AutoNUMA state (a process that never ran with AutoNUMA on has
+ * none, and gets none while it is opted out).  It is recorded also where
+ * AutoNUMA is built but not possible (one node, "noautonuma").  Once an
+ * opt-out returned, neither knuma_scand nor the process's own tasks scan
+ * it (the flag is set under mmap_lock, which a scan holds), its hinting
+ * faults only restore their entries (they hold mmap_lock too), its pages
+ * still on a migration queue are put back instead of migrated (a chunk
+ * that took some before the flag was set has finished), and the scheduler
+ * side neither moves its tasks nor steers load balancing or wake-ups for
+ * them.
+ *
+ * Return: 0, -EINVAL for invalid arguments or a caller without an mm,
+ * -EINTR when a fatal signal came while waiting for mmap_lock.
+ */
+int autonuma_prctl_set_disable(unsigned long arg2, unsigned long arg3,
+			       unsigned long arg4, unsigned long arg5)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (!autonuma_prctl_args_valid(true, arg2, arg3, arg4, arg5) || !mm)
+		return -EINVAL;
+	if (mmap_write_lock_killable(mm))
+		return -EINTR;
+	if (arg2)
+		set_bit(MMF_DISABLE_AUTONUMA, &mm->flags);
+	else
+		clear_bit(MMF_DISABLE_AUTONUMA, &mm->flags);
+	mmap_write_unlock(mm);
+
+	if (!autonuma_possible())
+		return 0;
+	autonuma_sched_set_disabled(mm, arg2);
+	if (arg2) {
+		/* wait for the migration chunk under way, if any */
+		down_write(&autonuma_migrate_rwsem);
+		up_write(&autonuma_migrate_rwsem);
+	}
+	return 0;
+}
+
+/**
+ * autonuma_prctl_get_disable - prctl(PR_GET_AUTONUMA_DISABLE)
+ * @arg2: must be 0
+ * @arg3: must be 0
+ * @arg4: must be 0
+ * @arg5: must be 0
+ *
+ * Return: 1 when the calling process opted out of AutoNUMA, 0 when not,
+ * -EINVAL for invalid arguments or a caller without an mm.
+ */
+int autonuma_prctl_get_disable(unsigned long arg2, unsigned long arg3,
+			       unsigned long arg4, unsigned long arg5)
+{
+	if (!autonuma_prctl_args_valid(false, arg2, arg3, arg4, arg5) ||
+	    !current->mm)
+		return -EINVAL;
+	return autonuma_mm_disabled(current->mm);
 }
 
 static int __init autonuma_init(void)

@@ -8,8 +8,10 @@
 #ifndef _LINUX_AUTONUMA_H
 #define _LINUX_AUTONUMA_H
 
+#include <linux/errno.h>
 #include <linux/jump_label.h>
 #include <linux/mm_types.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/sysctl.h>
 
 struct pid;
@@ -43,6 +45,27 @@ void __autonuma_numa_fault(struct vm_fault *vmf, struct page *page,
 			   int page_nid, int nr);
 int proc_pid_autonuma(struct seq_file *m, struct pid_namespace *ns,
 		      struct pid *pid, struct task_struct *task);
+void autonuma_proc_status(struct seq_file *m, struct mm_struct *mm);
+int autonuma_prctl_set_disable(unsigned long arg2, unsigned long arg3,
+			       unsigned long arg4, unsigned long arg5);
+int autonuma_prctl_get_disable(unsigned long arg2, unsigned long arg3,
+			       unsigned long arg4, unsigned long arg5);
+
+/**
+ * autonuma_mm_disabled - has a process opted out of AutoNUMA?
+ * @mm: the process's mm
+ *
+ * Set and cleared by prctl(PR_SET_AUTONUMA_DISABLE) under the mm's
+ * mmap_lock held for writing; inherited by fork and kept across exec
+ * (MMF_INIT_MASK).  An mm that opted out may have no AutoNUMA state at
+ * all: the flag is all there is of it then.
+ *
+ * Return: true when AutoNUMA leaves @mm alone.
+ */
+static inline bool autonuma_mm_disabled(struct mm_struct *mm)
+{
+	return test_bit(MMF_DISABLE_AUTONUMA, &mm->flags);
+}
 
 /**
  * mm_autonuma_alloc - start the AutoNUMA state of a new mm
@@ -87,7 +110,9 @@ static inline void autonuma_exit(struct mm_struct *mm)
  * @nr: base pages the entry maps (HPAGE_PMD_NR for a THP)
  *
  * Called by do_numa_page() and do_huge_pmd_numa_page() before they consult
- * upstream NUMA balancing.  The caller restores the entry afterwards.
+ * upstream NUMA balancing.  The caller restores the entry afterwards.  A
+ * fault of a process that opted out (on an entry set before it did) is
+ * only restored: nothing is counted or queued.
  *
  * Return: true when the fault is AutoNUMA's (the caller must not migrate
  * or account it for NUMA balancing): while AutoNUMA is enabled, and for
@@ -143,6 +168,28 @@ static inline bool autonuma_numa_fault(struct vm_fault *vmf,
 				       int nr)
 {
 	return false;
+}
+
+static inline void autonuma_proc_status(struct seq_file *m,
+					struct mm_struct *mm)
+{
+}
+
+/* Without AutoNUMA the prctls are unknown options. */
+static inline int autonuma_prctl_set_disable(unsigned long arg2,
+					     unsigned long arg3,
+					     unsigned long arg4,
+					     unsigned long arg5)
+{
+	return -EINVAL;
+}
+
+static inline int autonuma_prctl_get_disable(unsigned long arg2,
+					     unsigned long arg3,
+					     unsigned long arg4,
+					     unsigned long arg5)
+{
+	return -EINVAL;
 }
 
 #endif /* CONFIG_AUTONUMA */

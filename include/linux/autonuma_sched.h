@@ -33,6 +33,7 @@ int task_autonuma_node(struct task_struct *p);
 void autonuma_task_adopt_mm(struct sched_autonuma *sa, struct mm_struct *mm);
 bool autonuma_memory_may_follow(struct mm_struct *mm, int this_nid);
 void autonuma_register_mm(void);
+void autonuma_sched_set_disabled(struct mm_struct *mm, bool disabled);
 unsigned long autonuma_task_scan(void);
 void __autonuma_task_tick(struct task_struct *curr);
 int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,

@@ -20,6 +20,10 @@ struct mm_struct;
  * @autonuma_node: node the scheduler selected for the task, -1 for none
  * @autonuma_stop_one_cpu: set while a move or exchange of the task runs
  *	through the stopper, so that only one is in flight at a time
+ * @disabled: the task's mm opted out of AutoNUMA (MMF_DISABLE_AUTONUMA):
+ *	a copy that other tasks' balancers and CFS may read without
+ *	touching the task's mm; kept in step by the prctl for the caller's
+ *	threads and by the task's own tick and task_work
  * @move_refused: how many times in a row the balancer could not move the
  *	task to its node (no idle CPU, no partner, affinity); after a few,
  *	its memory follows it instead
@@ -47,6 +51,7 @@ struct mm_struct;
 struct sched_autonuma {
 	int autonuma_node;
 	bool autonuma_stop_one_cpu;
+	bool disabled;
 	u8 move_refused;
 	unsigned long next_balance;
 	unsigned long numa_fault_pass;

@@ -99,6 +99,36 @@ static void autonuma_sched_test_exchange(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, autonuma_exchange_gain(800, 200, 0, 0));
 }
 
+/* An opted-out task has no node, whatever its statistics chose. */
+static void autonuma_sched_test_opt_out(struct kunit *test)
+{
+	struct task_struct *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct sched_autonuma *sa = sched_autonuma_new(NUMA_NO_NODE);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	t->sched_autonuma = sa;
+	sa->autonuma_node = 1;
+	sa->move_refused = AUTONUMA_REFUSED_BEFORE_FOLLOW;
+	KUNIT_EXPECT_EQ(test, task_autonuma_node(t), 1);
+
+	autonuma_task_set_disabled(sa, true);
+	KUNIT_EXPECT_TRUE(test, sa->disabled);
+	KUNIT_EXPECT_EQ(test, task_autonuma_node(t), NUMA_NO_NODE);
+	KUNIT_EXPECT_EQ(test, sa->move_refused, 0);
+	/* while opted out, a node chosen by a racing balancer is hidden */
+	sa->autonuma_node = 0;
+	KUNIT_EXPECT_EQ(test, task_autonuma_node(t), NUMA_NO_NODE);
+
+	/* opted back in: the node is the balancer's to choose again */
+	autonuma_task_set_disabled(sa, false);
+	KUNIT_EXPECT_FALSE(test, sa->disabled);
+	KUNIT_EXPECT_EQ(test, task_autonuma_node(t), 0);
+
+	t->sched_autonuma = NULL;
+	kfree(sa);
+}
+
 static struct kunit_case autonuma_sched_test_cases[] = {
 	KUNIT_CASE(autonuma_sched_test_select_empty),
 	KUNIT_CASE(autonuma_sched_test_select_dominant),
@@ -107,6 +137,7 @@ static struct kunit_case autonuma_sched_test_cases[] = {
 	KUNIT_CASE(autonuma_sched_test_select_phase_change),
 	KUNIT_CASE(autonuma_sched_test_exchange),
 	KUNIT_CASE(autonuma_sched_test_veto),
+	KUNIT_CASE(autonuma_sched_test_opt_out),
 	{}
 };
 

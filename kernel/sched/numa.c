@@ -10,6 +10,11 @@
  * there that prefers the task's current node.  CFS load balancing and
  * wake-up placement avoid moving a task away from its preferred node.
  *
+ * A process that opted out (prctl(PR_SET_AUTONUMA_DISABLE)) is left alone:
+ * its tasks have no preferred node, the balancer neither moves nor
+ * exchanges them, and CFS treats them as it would without AutoNUMA.  A
+ * task that never ran before its process opted out gets no statistics.
+ *
  * Cost: the balancer does not run from the tick.  The tick only queues a
  * task_work on the running task, at most once per AUTONUMA_BALANCE_MS, and
  * the balancer runs in the task's own context on its way back to user
@@ -128,6 +133,9 @@ void __autonuma_sched_fork(unsigned long clone_flags, struct task_struct *p)
 
 	if (!parent || (current->flags & PF_KTHREAD))
 		return;
+	/* the child's mm opted out too (the flag is the mm's, and inherited) */
+	if (current->mm && autonuma_mm_disabled(current->mm))
+		return;
 	if (thread ? READ_ONCE(autonuma_sched_clone_reset) :
 		     READ_ONCE(autonuma_sched_fork_reset))
 		return;
@@ -151,13 +159,71 @@ void __autonuma_sched_fork(unsigned long clone_flags, struct task_struct *p)
  * task_autonuma_node - the node AutoNUMA selected for a task
  * @p: the task
  *
- * Return: the selected node, or NUMA_NO_NODE when there is none.
+ * Return: the selected node, or NUMA_NO_NODE when there is none (also
+ * while the task's process opted out).
  */
 int task_autonuma_node(struct task_struct *p)
 {
 	struct sched_autonuma *sa = p->sched_autonuma;
 
-	return sa ? READ_ONCE(sa->autonuma_node) : NUMA_NO_NODE;
+	if (!sa || READ_ONCE(sa->disabled))
+		return NUMA_NO_NODE;
+	return READ_ONCE(sa->autonuma_node);
+}
+
+/*
+ * Make a task's copy of its mm's opt-out say @disabled.  A task that opts
+ * out forgets its node, so that neither the balancer nor CFS acts on it;
+ * one that opts back in chooses a node afresh at its next balancer run.
+ */
+static void autonuma_task_set_disabled(struct sched_autonuma *sa,
+				       bool disabled)
+{
+	if (READ_ONCE(sa->disabled) == disabled)
+		return;
+	WRITE_ONCE(sa->disabled, disabled);
+	if (disabled) {
+		WRITE_ONCE(sa->autonuma_node, NUMA_NO_NODE);
+		WRITE_ONCE(sa->move_refused, 0);
+	}
+}
+
+/*
+ * Has the current task's process opted out?  Brings the task's copy of
+ * the flag in step with its mm: the prctl updates the copies of the
+ * caller's threads only, not those of tasks that share the mm without
+ * being its threads (CLONE_VM alone), nor of a thread forked meanwhile.
+ */
+static bool autonuma_current_disabled(struct task_struct *p)
+{
+	struct sched_autonuma *sa = p->sched_autonuma;
+	bool disabled = autonuma_mm_disabled(p->mm);
+
+	if (sa)
+		autonuma_task_set_disabled(sa, disabled);
+	return disabled;
+}
+
+/**
+ * autonuma_sched_set_disabled - tell the caller's threads of an opt-out
+ * @mm: the caller's mm, whose MMF_DISABLE_AUTONUMA just changed
+ * @disabled: its new value
+ *
+ * Called by prctl(PR_SET_AUTONUMA_DISABLE).  Threads without statistics
+ * have no node anyway, and do not get statistics while @mm is opted out.
+ */
+void autonuma_sched_set_disabled(struct mm_struct *mm, bool disabled)
+{
+	struct task_struct *t;
+
+	rcu_read_lock();
+	for_each_thread(current, t) {
+		struct sched_autonuma *sa = READ_ONCE(t->sched_autonuma);
+
+		if (sa && READ_ONCE(t->mm) == mm)
+			autonuma_task_set_disabled(sa, disabled);
+	}
+	rcu_read_unlock();
 }
 
 static int permille(unsigned long val, unsigned long tot)
@@ -301,7 +367,8 @@ static void autonuma_pair_weights(struct task_struct *p, struct task_struct *q,
 static bool autonuma_task_eligible(struct task_struct *p)
 {
 	return p->sched_autonuma && p->mm && p->sched_class == &fair_sched_class &&
-	       !(p->flags & (PF_EXITING | PF_KTHREAD));
+	       !(p->flags & (PF_EXITING | PF_KTHREAD)) &&
+	       !READ_ONCE(p->sched_autonuma->disabled);
 }
 
 /* Never place tasks on inactive or isolated (isolcpus=domain) CPUs. */
@@ -449,6 +516,9 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 	cpu = autonuma_idle_cpu(p, nid);
 	if (cpu >= 0) {
 		WRITE_ONCE(sa->move_refused, 0);
+		/* a sibling thread may have opted the process out meanwhile */
+		if (READ_ONCE(sa->disabled))
+			goto out;
 		if (!migrate_task_to(p, cpu)) {
 			count_vm_event(AUTONUMA_TASK_MOVES);
 			trace_autonuma_sched_decision(p->pid, "move",
@@ -484,6 +554,8 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 				   p->comm, p->pid, cpu_to_node(src_cpu));
 		goto out;
 	}
+	if (READ_ONCE(sa->disabled) || READ_ONCE(q->sched_autonuma->disabled))
+		goto put;
 	if (!migrate_swap(p, q, q_cpu, src_cpu)) {
 		count_vm_event(AUTONUMA_TASK_EXCHANGES);
 		trace_autonuma_sched_decision(p->pid, "exchange",
@@ -493,6 +565,7 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 				   p->comm, p->pid, q->comm, q->pid,
 				   cpu_to_node(src_cpu), nid);
 	}
+put:
 	put_task_struct(q);
 out:
 	WRITE_ONCE(sa->autonuma_stop_one_cpu, false);
@@ -507,6 +580,9 @@ static void autonuma_task_work(struct callback_head *work)
 	WARN_ON_ONCE(work != &p->autonuma_work);
 	work->next = work;	/* may be queued again */
 	if (!autonuma_enabled())
+		return;
+	/* an opted-out process gets no statistics, no scan and no move */
+	if (p->mm && autonuma_current_disabled(p))
 		return;
 	sa = p->sched_autonuma;
 	if (!sa) {
@@ -539,7 +615,9 @@ static void autonuma_task_work(struct callback_head *work)
  * @curr: the task running on this CPU, from task_tick_fair()
  *
  * Cheap: at most once per AUTONUMA_BALANCE_MS per task, it queues a
- * task_work that runs the balancer when @curr returns to user space.
+ * task_work that runs the balancer when @curr returns to user space.  A
+ * task whose process opted out gets none; the tick keeps its copy of the
+ * opt-out in step with its mm.
  */
 void __autonuma_task_tick(struct task_struct *curr)
 {
@@ -547,6 +625,8 @@ void __autonuma_task_tick(struct task_struct *curr)
 	struct callback_head *work = &curr->autonuma_work;
 
 	if (!curr->mm || (curr->flags & (PF_EXITING | PF_KTHREAD)))
+		return;
+	if (unlikely(autonuma_current_disabled(curr)))
 		return;
 	if (work->next != work)
 		return;

@@ -1,0 +1,770 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AutoNUMA per-process opt-out: prctl(PR_SET_AUTONUMA_DISABLE).
+ *
+ *  - the get call reports the setting, invalid arguments fail with EINVAL
+ *    and change nothing, /proc/PID/status and /proc/PID/autonuma show it;
+ *  - it is inherited by fork and kept across exec (the test binary
+ *    re-executes itself with "--report" to read it after exec);
+ *  - a process that opted out before its memory was placed: nothing of it
+ *    is scanned or migrated, and a thread it starts gets no AutoNUMA
+ *    statistics at all, while an identical process that did not opt out
+ *    has its memory follow its thread (the control);
+ *  - a forked child of a process that opted out is never scanned;
+ *  - a process that opts out after it was placed: no page migrates, no
+ *    task is moved, its counters in /proc/PID/autonuma stop;
+ *  - a process that opts out while knuma_migratedN holds its pages in a
+ *    queue: none of them is migrated, and nr_isolated_* comes back to 0.
+ *
+ * Each scenario runs in a child process, so that this one never stays
+ * opted out.  Placement comes from /proc/self/pagemap (see
+ * autonuma_util.h).  Every wait is capped in wall-clock time; the knobs
+ * are restored at exit, also on SIGINT and SIGTERM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+#include "autonuma_util.h"
+
+#ifndef PR_SET_AUTONUMA_DISABLE
+#define PR_SET_AUTONUMA_DISABLE	65
+#define PR_GET_AUTONUMA_DISABLE	66
+#endif
+
+#define SZ_1M			(1024UL * 1024)
+#define SRC_NODE		0	/* where memory is first placed */
+#define DST_NODE		1	/* where the touching thread runs */
+
+#define FOLLOW_LEN		(16 * SZ_1M)
+#define FOLLOW_SCANS		30	/* passes of the control's mm */
+#define FOLLOW_SHARE		90.0
+#define FOLLOW_CAP_MS		60000
+#define OUT_SCANS		20	/* knuma_scand passes while opted out */
+#define OUT_MIN_MS		3000	/* and at least this long */
+#define OUT_CAP_MS		30000
+#define QUEUE_LEN		(32 * SZ_1M)
+#define QUEUE_BATCH		256	/* pages_to_migrate: a 512-page queue */
+#define QUEUE_SLEEP_MS		3000	/* knuma_migrated/sleep_millisecs */
+#define QUEUE_MIN_ISOLATED	64
+#define QUEUE_FILL_CAP_MS	20000
+#define QUEUE_DRAIN_MS		(QUEUE_SLEEP_MS + 3000)
+#define TOUCH_PAUSE_MS		5
+#define BUDGET_SECS		400
+#define NR_TESTS		10
+
+/* Exit codes of the "--report" mode: REPORT_BASE + PR_GET's answer. */
+#define REPORT_BASE		10
+#define REPORT_ERROR		20
+
+static size_t page_size;
+
+static int get_disable(void)
+{
+	return prctl(PR_GET_AUTONUMA_DISABLE, 0, 0, 0, 0);
+}
+
+static int set_disable(unsigned long val)
+{
+	return prctl(PR_SET_AUTONUMA_DISABLE, val, 0, 0, 0);
+}
+
+/* Value of the "@key <number>" line of @path (@key ends with its separator). */
+static int read_key(const char *path, const char *key, long long *val)
+{
+	char buf[8192], *p;
+	size_t len = strlen(key);
+	int ret;
+
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, len))
+			return sscanf(p + len, "%lld", val) == 1 ? 0 : -EINVAL;
+	return -ENOENT;
+}
+
+/* What /proc/self/status and /proc/self/autonuma say; -1 when missing. */
+static void proc_disabled(long long *status, long long *autonuma)
+{
+	if (read_key("/proc/self/status", "AutoNUMA_disabled:", status))
+		*status = -1;
+	if (read_key("/proc/self/autonuma", "disabled ", autonuma))
+		*autonuma = -1;
+}
+
+static bool proc_says(long long want)
+{
+	long long st, an;
+
+	proc_disabled(&st, &an);
+	if (st == want && an == want)
+		return true;
+	ksft_print_msg("want %lld: status AutoNUMA_disabled %lld, autonuma disabled %lld\n",
+		       want, st, an);
+	return false;
+}
+
+/* Run @fn in a child process; its result is the child's exit status. */
+static int in_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return KSFT_FAIL;
+	if (!pid)
+		_exit(fn(arg));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+		ksft_print_msg("child %d did not exit normally\n", pid);
+		return KSFT_FAIL;
+	}
+	return WEXITSTATUS(status);
+}
+
+static void result(int ret, const char *what)
+{
+	if (ret == KSFT_SKIP)
+		ksft_test_result_skip("%s\n", what);
+	else
+		ksft_test_result(ret == KSFT_PASS, "%s\n", what);
+}
+
+/* ---- a thread that keeps touching a buffer ---- */
+
+#define ANY_NODE	-1
+
+struct toucher {
+	pthread_t thread;
+	char *buf;
+	size_t len;
+	int node;		/* wanted: pinned to this node, or ANY_NODE */
+	int pinned;		/* node it applied, -2 before the first */
+	int quit;
+	int err;
+	pid_t tid;
+	unsigned long passes;
+};
+
+static int pin_any(void)
+{
+	cpu_set_t set;
+	long cpu, n = sysconf(_SC_NPROCESSORS_CONF);
+
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < n && cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+static void *toucher_fn(void *arg)
+{
+	struct toucher *t = arg;
+	size_t off;
+
+	t->tid = syscall(SYS_gettid);
+	while (!__atomic_load_n(&t->quit, __ATOMIC_ACQUIRE)) {
+		int node = __atomic_load_n(&t->node, __ATOMIC_ACQUIRE);
+
+		if (node != t->pinned) {
+			int err = node == ANY_NODE ? pin_any() :
+				  an_pin_to_node(node);
+
+			if (err)
+				__atomic_store_n(&t->err, err, __ATOMIC_RELEASE);
+			__atomic_store_n(&t->pinned, node, __ATOMIC_RELEASE);
+		}
+		for (off = 0; off < t->len; off += page_size)
+			t->buf[off]++;
+		__atomic_add_fetch(&t->passes, 1, __ATOMIC_RELEASE);
+		an_sleep_ms(TOUCH_PAUSE_MS);
+	}
+	return NULL;
+}
+
+/* Make the thread run on @node (or anywhere) and wait until it does. */
+static int toucher_move(struct toucher *t, int node)
+{
+	unsigned long long t0 = an_now_ms();
+
+	__atomic_store_n(&t->node, node, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&t->pinned, __ATOMIC_ACQUIRE) != node) {
+		if (an_now_ms() - t0 > 10000)
+			return -ETIMEDOUT;
+		an_sleep_ms(1);
+	}
+	return __atomic_load_n(&t->err, __ATOMIC_ACQUIRE);
+}
+
+static int toucher_start(struct toucher *t, char *buf, size_t len, int node)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->buf = buf;
+	t->len = len;
+	t->node = node;
+	t->pinned = -2;
+	ret = pthread_create(&t->thread, NULL, toucher_fn, t);
+	if (ret)
+		return -ret;
+	return toucher_move(t, node);
+}
+
+static void toucher_stop(struct toucher *t)
+{
+	__atomic_store_n(&t->quit, 1, __ATOMIC_RELEASE);
+	pthread_join(t->thread, NULL);
+}
+
+/* ---- placement and counters ---- */
+
+static double share_on(const char *buf, size_t len, int node,
+		       struct an_placement *pl)
+{
+	if (an_get_placement(buf, len, pl))
+		return -1.0;
+	return an_share(pl, node);
+}
+
+/* A buffer of @len first touched on SRC_NODE, or NULL. */
+static char *placed_buffer(size_t len)
+{
+	struct an_placement pl;
+	char *buf;
+	int ret;
+
+	buf = an_alloc(len, page_size, MADV_NOHUGEPAGE);
+	if (!buf) {
+		ksft_print_msg("mmap: %s\n", strerror(errno));
+		return NULL;
+	}
+	ret = an_place_on_node(buf, len, SRC_NODE);
+	if (ret || share_on(buf, len, SRC_NODE, &pl) < 99.0) {
+		ksft_print_msg("cannot place the buffer on node %d\n", SRC_NODE);
+		an_free(buf, len);
+		return NULL;
+	}
+	return buf;
+}
+
+static long long vm(const char *name)
+{
+	unsigned long long v;
+
+	return an_vmstat(name, &v) ? -1 : (long long)v;
+}
+
+static long long knob(const char *name)
+{
+	unsigned long long v;
+
+	return an_get_knob(name, &v) ? -1 : (long long)v;
+}
+
+/* nr_isolated_anon + nr_isolated_file, exact (vm/stat_refresh), or -1. */
+static long long nr_isolated(void)
+{
+	if (an_vmstat_refresh())
+		return -1;
+	if (vm("nr_isolated_anon") < 0 || vm("nr_isolated_file") < 0)
+		return -1;
+	return vm("nr_isolated_anon") + vm("nr_isolated_file");
+}
+
+/*
+ * Wait for @k more passes of knuma_scand over all processes, and at least
+ * OUT_MIN_MS.  Returns the passes seen.
+ */
+static long long wait_global_scans(long long k)
+{
+	unsigned long long t0 = an_now_ms(), cap = an_budget_ms(OUT_CAP_MS);
+	long long start = knob(AN_FULL_SCANS), cur = start;
+
+	while (an_now_ms() - t0 < cap &&
+	       (cur - start < k || an_now_ms() - t0 < OUT_MIN_MS)) {
+		an_sleep_ms(AN_POLL_MS);
+		cur = knob(AN_FULL_SCANS);
+	}
+	return cur - start;
+}
+
+/*
+ * What /proc/self/task/TID/autonuma says of the scanning and faults: -1
+ * for a line that is missing.  A task gets its statistics (fault_tot) and
+ * its mm its working set (mm_pass) only when they first run with AutoNUMA
+ * on and not opted out; autonuma_node and disabled are always there.
+ */
+struct counters {
+	long long mm_pass, fault_tot, node, disabled;
+};
+
+static void counters(pid_t tid, struct counters *c)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/autonuma", tid);
+	if (read_key(path, "mm_pass ", &c->mm_pass))
+		c->mm_pass = -1;
+	if (read_key(path, "fault_tot ", &c->fault_tot))
+		c->fault_tot = -1;
+	if (read_key(path, "autonuma_node ", &c->node))
+		c->node = -2;
+	if (read_key(path, "disabled ", &c->disabled))
+		c->disabled = -2;
+}
+
+/*
+ * knuma_scand counts passes (full_scans) only over a list of processes
+ * that is not empty, and a process is put on it by one of its own tasks
+ * running with AutoNUMA on: the opted-out children never are.  Make sure
+ * this process is, by running until its working set shows up in
+ * /proc/self/autonuma (a tick queues the task_work that registers it).
+ */
+static int register_self(void)
+{
+	unsigned long long t0 = an_now_ms(), t;
+	long long pass;
+
+	while (read_key("/proc/self/autonuma", "mm_pass ", &pass)) {
+		if (an_now_ms() - t0 > 10000)
+			return -ETIMEDOUT;
+		/* busy for 20 ms: a tick must find this task running */
+		for (t = an_now_ms(); an_now_ms() - t < 20; )
+			;
+	}
+	return 0;
+}
+
+/* ---- 1-3: the calls themselves ---- */
+
+static void test_get(void)
+{
+	int a = get_disable(), b, c, d;
+
+	b = set_disable(1) ? -errno : get_disable();
+	c = set_disable(0) ? -errno : get_disable();
+	d = set_disable(0) ? -errno : get_disable();
+	ksft_print_msg("get: %d at start, %d after set 1, %d after set 0, %d after set 0 again\n",
+		       a < 0 ? -errno : a, b, c, d);
+	ksft_test_result(a == 0 && b == 1 && c == 0 && d == 0,
+			 "get: PR_GET_AUTONUMA_DISABLE reports 0, then 1 after PR_SET_AUTONUMA_DISABLE 1, 0 after 0\n");
+}
+
+static bool einval(const char *what, int option, unsigned long a2,
+		   unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	int ret = prctl(option, a2, a3, a4, a5);
+
+	if (ret == -1 && errno == EINVAL)
+		return true;
+	ksft_print_msg("%s(%lu, %lu, %lu, %lu): %d (%s), not EINVAL\n", what,
+		       a2, a3, a4, a5, ret, ret ? strerror(errno) : "success");
+	return false;
+}
+
+static void test_invalid(void)
+{
+	const int set = PR_SET_AUTONUMA_DISABLE, get = PR_GET_AUTONUMA_DISABLE;
+	bool ok = true;
+	int round;
+
+	/* invalid calls change nothing, whatever the setting */
+	for (round = 0; round < 2; round++) {
+		if (set_disable(round)) {
+			ksft_print_msg("set %d: %s\n", round, strerror(errno));
+			ok = false;
+			break;
+		}
+		ok &= einval("set", set, 2, 0, 0, 0);
+		ok &= einval("set", set, ~0UL, 0, 0, 0);
+		ok &= einval("set", set, !round, 1, 0, 0);
+		ok &= einval("set", set, !round, 0, 1, 0);
+		ok &= einval("set", set, !round, 0, 0, 1);
+		ok &= einval("get", get, 1, 0, 0, 0);
+		ok &= einval("get", get, 0, 1, 0, 0);
+		ok &= einval("get", get, 0, 0, 1, 0);
+		ok &= einval("get", get, 0, 0, 0, 1);
+		if (get_disable() != round) {
+			ksft_print_msg("an invalid call changed the setting from %d\n",
+				       round);
+			ok = false;
+		}
+	}
+	set_disable(0);
+	ksft_test_result(ok,
+			 "invalid: arg2 not 0/1 (set) or not 0 (get), non-zero arg3..arg5: EINVAL, setting unchanged\n");
+}
+
+static void test_proc(void)
+{
+	bool ok;
+
+	ok = proc_says(0);
+	ok &= !set_disable(1) && proc_says(1);
+	ok &= !set_disable(0) && proc_says(0);
+	ksft_test_result(ok,
+			 "proc: /proc/self/status AutoNUMA_disabled and /proc/self/autonuma disabled follow the setting\n");
+}
+
+/* ---- 4-5: fork and exec ---- */
+
+/* What PR_GET says, checked against /proc, as an exit code. */
+static int report_child(void *arg)
+{
+	int got = get_disable();
+
+	if (got < 0 || !proc_says(got))
+		return REPORT_ERROR;
+	return REPORT_BASE + got;
+}
+
+static int fork_inherit(void *arg)
+{
+	long want = (long)arg;
+	int ret;
+
+	if (set_disable(want))
+		return REPORT_ERROR;
+	ret = in_child(report_child, NULL);
+	if (ret != REPORT_BASE + want)
+		ksft_print_msg("fork: parent set %ld, child reported %d\n", want,
+			       ret - REPORT_BASE);
+	return ret == REPORT_BASE + want ? KSFT_PASS : KSFT_FAIL;
+}
+
+static void test_fork(void)
+{
+	int on = in_child(fork_inherit, (void *)1L);
+	int off = in_child(fork_inherit, (void *)0L);
+
+	ksft_test_result(on == KSFT_PASS && off == KSFT_PASS,
+			 "fork: a child reports its parent's setting (1, and 0)\n");
+}
+
+static int exec_child(void *arg)
+{
+	long want = (long)arg;
+
+	if (set_disable(want))
+		return REPORT_ERROR;
+	execl("/proc/self/exe", "autonuma_prctl", "--report", NULL);
+	ksft_print_msg("exec /proc/self/exe: %s\n", strerror(errno));
+	return REPORT_ERROR;
+}
+
+static void test_exec(void)
+{
+	int on = in_child(exec_child, (void *)1L);
+	int off = in_child(exec_child, (void *)0L);
+
+	ksft_print_msg("exec: after exec the program reports %d (set 1) and %d (set 0)\n",
+		       on - REPORT_BASE, off - REPORT_BASE);
+	ksft_test_result(on == REPORT_BASE + 1 && off == REPORT_BASE,
+			 "exec: the setting is kept across execve() (1, and 0)\n");
+}
+
+/* ---- 6-8: opted out before placement, with a control ---- */
+
+struct follow_goal {
+	const char *buf;
+	size_t len;
+	double pct;
+};
+
+static bool follow_reached(void *arg)
+{
+	struct follow_goal *g = arg;
+	struct an_placement pl;
+
+	g->pct = share_on(g->buf, g->len, DST_NODE, &pl);
+	return g->pct >= FOLLOW_SHARE;
+}
+
+/*
+ * A buffer on SRC_NODE, used by a thread on DST_NODE.  Not opted out
+ * (@arg 0): the memory must follow the thread.  Opted out (@arg 1), or
+ * forked from a process that opted out (@arg 2, which runs the test in
+ * such a child, @arg 3): nothing is scanned, nothing migrates.
+ */
+static int follow_child(void *arg)
+{
+	long mode = (long)arg;
+	struct an_placement pl;
+	struct toucher t;
+	struct counters c;
+	long long scans, mig0, mig;
+	const char *what;
+	double pct;
+	int ret = KSFT_FAIL;
+	char *buf;
+
+	if ((mode == 1 || mode == 2) && set_disable(1))
+		return KSFT_FAIL;
+	if (mode == 2) {
+		/* the rest runs in a child that did not call prctl itself */
+		ret = in_child(follow_child, (void *)3L);
+		return ret;
+	}
+	if (mode == 3 && get_disable() != 1) {
+		ksft_print_msg("forked child: PR_GET says %d\n", get_disable());
+		return KSFT_FAIL;
+	}
+	buf = placed_buffer(FOLLOW_LEN);
+	if (!buf)
+		return KSFT_FAIL;
+	mig0 = vm("autonuma_pages_migrated");
+	if (toucher_start(&t, buf, FOLLOW_LEN, DST_NODE)) {
+		ksft_print_msg("cannot start a thread on node %d\n", DST_NODE);
+		return KSFT_FAIL;
+	}
+	if (!mode) {
+		struct follow_goal g = { .buf = buf, .len = FOLLOW_LEN };
+		struct an_wait w;
+
+		an_wait_full_scans(FOLLOW_SCANS, FOLLOW_CAP_MS, follow_reached,
+				   &g, &w);
+		ksft_print_msg("control: %.1f%% on node %d: %s after %llu pass(es) in %llu ms\n",
+			       g.pct, DST_NODE, an_wait_str(&w), w.scans, w.ms);
+		ret = w.end == AN_WAIT_DONE ? KSFT_PASS : KSFT_FAIL;
+		goto out;
+	}
+	scans = wait_global_scans(OUT_SCANS);
+	pct = share_on(buf, FOLLOW_LEN, DST_NODE, &pl);
+	mig = vm("autonuma_pages_migrated");
+	counters(t.tid, &c);
+	what = mode == 1 ? "opted out" : "forked child";
+	ksft_print_msg("%s: %lld knuma_scand passes, %lu touches: %.1f%% on node %d\n",
+		       what, scans, t.passes, pct, DST_NODE);
+	ksft_print_msg("%s: %lld pages migrated system-wide\n", what,
+		       mig - mig0);
+	ksft_print_msg("%s: mm_pass %lld, fault_tot %lld (-1: no such line)\n",
+		       what, c.mm_pass, c.fault_tot);
+	ksft_print_msg("%s: autonuma_node %lld, disabled %lld\n", what, c.node,
+		       c.disabled);
+	/*
+	 * The thread started after the opt-out: it has no statistics at all
+	 * (no fault_tot line), and its mm was never scanned (no working set,
+	 * or one of no pass if the process ran before it opted out).
+	 */
+	if (scans >= OUT_SCANS && pct == 0.0 && c.mm_pass <= 0 &&
+	    c.fault_tot == -1 && c.node == -1 && c.disabled == 1)
+		ret = KSFT_PASS;
+out:
+	toucher_stop(&t);
+	an_free(buf, FOLLOW_LEN);
+	return ret;
+}
+
+/* ---- 9: opted out after placement ---- */
+
+static int placed_child(void *arg)
+{
+	struct follow_goal g = { .len = FOLLOW_LEN };
+	struct an_placement pl0, pl;
+	struct counters c0, c;
+	long long mig0, moves0, queued0, scans;
+	struct toucher t;
+	struct an_wait w;
+	int ret = KSFT_FAIL;
+	char *buf;
+
+	buf = placed_buffer(FOLLOW_LEN);
+	if (!buf)
+		return KSFT_FAIL;
+	g.buf = buf;
+	if (toucher_start(&t, buf, FOLLOW_LEN, DST_NODE)) {
+		ksft_print_msg("cannot start a thread on node %d\n", DST_NODE);
+		return KSFT_FAIL;
+	}
+	an_wait_full_scans(FOLLOW_SCANS, FOLLOW_CAP_MS, follow_reached, &g, &w);
+	if (w.end != AN_WAIT_DONE) {
+		ksft_print_msg("placed: only %.1f%% on node %d: %s\n", g.pct,
+			       DST_NODE, an_wait_str(&w));
+		goto out;
+	}
+	/* placed: opt out, then give AutoNUMA every reason to act */
+	if (set_disable(1)) {
+		ksft_print_msg("set 1: %s\n", strerror(errno));
+		goto out;
+	}
+	share_on(buf, FOLLOW_LEN, DST_NODE, &pl0);
+	counters(t.tid, &c0);
+	mig0 = vm("autonuma_pages_migrated");
+	queued0 = vm("autonuma_pages_queued");
+	moves0 = vm("autonuma_task_moves") + vm("autonuma_task_exchanges");
+	/* on the other node for a while, then free to go anywhere */
+	if (toucher_move(&t, SRC_NODE))
+		goto out;
+	scans = wait_global_scans(OUT_SCANS / 2);
+	if (toucher_move(&t, ANY_NODE))
+		goto out;
+	scans += wait_global_scans(OUT_SCANS / 2);
+
+	share_on(buf, FOLLOW_LEN, DST_NODE, &pl);
+	counters(t.tid, &c);
+	ksft_print_msg("placed: opted out at %.1f%% on node %d, %lld passes later %.1f%%\n",
+		       an_share(&pl0, DST_NODE), DST_NODE, scans,
+		       an_share(&pl, DST_NODE));
+	ksft_print_msg("placed: since: %lld migrated, %lld queued, %lld task moves+exchanges\n",
+		       vm("autonuma_pages_migrated") - mig0,
+		       vm("autonuma_pages_queued") - queued0,
+		       vm("autonuma_task_moves") + vm("autonuma_task_exchanges") - moves0);
+	ksft_print_msg("placed: mm_pass %lld -> %lld, fault_tot %lld -> %lld, autonuma_node %lld\n",
+		       c0.mm_pass, c.mm_pass, c0.fault_tot, c.fault_tot, c.node);
+	/*
+	 * The vmstat counters are the whole system's (other processes may
+	 * have pages queued): this process's own say that none of its faults
+	 * was counted, so none of its pages can have been queued.
+	 */
+	if (pl.on[SRC_NODE] <= pl0.on[SRC_NODE] &&
+	    pl.on[DST_NODE] >= pl0.on[DST_NODE] &&
+	    vm("autonuma_task_moves") + vm("autonuma_task_exchanges") == moves0 &&
+	    c.mm_pass == c0.mm_pass && c.fault_tot == c0.fault_tot &&
+	    c.node == -1)
+		ret = KSFT_PASS;
+out:
+	toucher_stop(&t);
+	an_free(buf, FOLLOW_LEN);
+	return ret;
+}
+
+/* ---- 10: opted out while its pages wait in a migration queue ---- */
+
+static int queued_child(void *arg)
+{
+	long long iso = -1, iso_at, mig0, failed0, mig, failed;
+	struct an_placement pl0, pl;
+	unsigned long long t0;
+	int ret = KSFT_FAIL;
+	struct toucher t;
+	char *buf;
+
+	/* knuma_migratedN takes QUEUE_BATCH pages, then sleeps 3 s */
+	if (an_set_knob("knuma_migrated/pages_to_migrate", QUEUE_BATCH) ||
+	    an_set_knob("knuma_migrated/sleep_millisecs", QUEUE_SLEEP_MS)) {
+		ksft_print_msg("cannot set the knuma_migrated knobs\n");
+		return KSFT_FAIL;
+	}
+	buf = placed_buffer(QUEUE_LEN);
+	if (!buf)
+		return KSFT_FAIL;
+	if (toucher_start(&t, buf, QUEUE_LEN, DST_NODE)) {
+		ksft_print_msg("cannot start a thread on node %d\n", DST_NODE);
+		return KSFT_FAIL;
+	}
+	t0 = an_now_ms();
+	while ((iso = nr_isolated()) < QUEUE_MIN_ISOLATED &&
+	       an_now_ms() - t0 < QUEUE_FILL_CAP_MS)
+		an_sleep_ms(2);
+	if (set_disable(1)) {
+		ksft_print_msg("set 1: %s\n", strerror(errno));
+		goto out;
+	}
+	/* what is on the queue now must stay where it is */
+	iso_at = nr_isolated();
+	share_on(buf, QUEUE_LEN, DST_NODE, &pl0);
+	mig0 = vm("autonuma_pages_migrated");
+	failed0 = vm("autonuma_migrate_failed");
+	an_set_knob("knuma_migrated/pages_to_migrate", 32768);
+	an_set_knob("knuma_migrated/sleep_millisecs", AN_FAST_MIGRATE_SLEEP_MS);
+
+	t0 = an_now_ms();
+	while ((iso = nr_isolated()) > 0 && an_now_ms() - t0 < QUEUE_DRAIN_MS)
+		an_sleep_ms(20);
+	an_sleep_ms(500);	/* a late batch would show now */
+	share_on(buf, QUEUE_LEN, DST_NODE, &pl);
+	mig = vm("autonuma_pages_migrated");
+	failed = vm("autonuma_migrate_failed");
+	ksft_print_msg("queued: %lld pages isolated when opted out, %lld after %llu ms\n",
+		       iso_at, iso, an_now_ms() - t0);
+	ksft_print_msg("queued: since: %lld migrated, %lld put back; node %d: %lu -> %lu pages\n",
+		       mig - mig0, failed - failed0, DST_NODE, pl0.on[DST_NODE],
+		       pl.on[DST_NODE]);
+	if (iso_at < QUEUE_MIN_ISOLATED) {
+		ksft_print_msg("queued: no pages were queued: proves nothing\n");
+		goto out;
+	}
+	/* pages_migrated is the system's: the buffer's placement is ours */
+	if (!iso && pl.on[DST_NODE] <= pl0.on[DST_NODE])
+		ret = KSFT_PASS;
+out:
+	toucher_stop(&t);
+	an_free(buf, QUEUE_LEN);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *failed = "";
+	bool usable;
+	char why[256];
+	int ret;
+
+	page_size = sysconf(_SC_PAGESIZE);
+	if (argc == 2 && !strcmp(argv[1], "--report"))
+		return report_child(NULL);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ksft_print_header();
+	if (access(AUTONUMA_DIR, F_OK)) {
+		ret = get_disable();
+		ksft_exit_skip("no %s (CONFIG_AUTONUMA=n): PR_GET_AUTONUMA_DISABLE gives %d (%s)\n",
+			       AUTONUMA_DIR, ret, ret < 0 ? strerror(errno) : "no error");
+	}
+	usable = !an_why_unusable(why, sizeof(why));
+	ksft_set_plan(NR_TESTS);
+
+	/* the calls work wherever AutoNUMA is built */
+	test_get();
+	test_invalid();
+	test_proc();
+	test_fork();
+	test_exec();
+
+	if (!usable) {
+		ksft_print_msg("%s\n", why);
+		for (ret = 0; ret < NR_TESTS - 5; ret++)
+			ksft_test_result_skip("needs AutoNUMA running on 2 nodes\n");
+		ksft_finished();
+	}
+	ret = an_save_all_knobs();
+	if (ret)
+		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
+	ret = an_enable();
+	if (ret)
+		ksft_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
+	ret = an_set_fast_knobs(&failed);
+	if (ret)
+		ksft_exit_fail_msg("cannot set %s: %s\n", failed, strerror(-ret));
+	ret = register_self();
+	if (ret)
+		ksft_exit_fail_msg("this process is not registered with knuma_scand: %s\n",
+				   strerror(-ret));
+	if (an_pfn_map_init())
+		ksft_print_msg("no PFN to node map: placement from numa_maps\n");
+	an_set_budget(BUDGET_SECS);
+
+	result(in_child(follow_child, (void *)0L),
+	       "control: memory of a process that did not opt out follows its thread");
+	result(in_child(follow_child, (void *)1L),
+	       "before: opted out before placement: not scanned, no fault counted, nothing migrated");
+	result(in_child(follow_child, (void *)2L),
+	       "fork: a child forked after the opt-out is not scanned and nothing of it migrates");
+	result(in_child(placed_child, NULL),
+	       "after: opted out once placed: no page migrated or queued, no task moved, counters stop");
+	result(in_child(queued_child, NULL),
+	       "queued: opted out while its pages wait in a queue: none migrated, nr_isolated_* back to 0");
+
+	ksft_finished();
+	return 0;
+}
