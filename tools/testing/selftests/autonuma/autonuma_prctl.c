@@ -2,8 +2,9 @@
 /*
  * AutoNUMA per-process opt-out: prctl(PR_SET_AUTONUMA_DISABLE).
  *
- *  - the get call reports the setting, invalid arguments fail with EINVAL
- *    and change nothing, /proc/PID/status and /proc/PID/autonuma show it;
+ *  - the get call reports the setting, invalid arguments (and 65/66,
+ *    PR_SET/GET_MDWE of later kernels) fail with EINVAL and change nothing,
+ *    /proc/PID/status and /proc/PID/autonuma show it;
  *  - it is inherited by fork and kept across exec (the test binary
  *    re-executes itself with "--report" to read it after exec);
  *  - a process that opted out before its memory was placed: nothing of it
@@ -34,9 +35,12 @@
 #include "autonuma_util.h"
 
 #ifndef PR_SET_AUTONUMA_DISABLE
-#define PR_SET_AUTONUMA_DISABLE	65
-#define PR_GET_AUTONUMA_DISABLE	66
+#define PR_SET_AUTONUMA_DISABLE	82
+#define PR_GET_AUTONUMA_DISABLE	83
 #endif
+/* numbers later kernels gave other options, which must not be ours */
+#define PR_LATER_SET_MDWE	65
+#define PR_LATER_GET_MDWE	66
 
 #define SZ_1M			(1024UL * 1024)
 #define SRC_NODE		0	/* where memory is first placed */
@@ -394,6 +398,14 @@ static void test_invalid(void)
 		ok &= einval("get", get, 0, 1, 0, 0);
 		ok &= einval("get", get, 0, 0, 1, 0);
 		ok &= einval("get", get, 0, 0, 0, 1);
+		/*
+		 * 65 and 66 are PR_SET_MDWE and PR_GET_MDWE of later kernels
+		 * (newer systemd calls the first): not AutoNUMA's, EINVAL
+		 * as on any 6.1 kernel, so that such a program falls back.
+		 */
+		ok &= einval("PR_SET_MDWE", PR_LATER_SET_MDWE, 1, 0, 0, 0);
+		ok &= einval("PR_SET_MDWE", PR_LATER_SET_MDWE, 0, 0, 0, 0);
+		ok &= einval("PR_GET_MDWE", PR_LATER_GET_MDWE, 0, 0, 0, 0);
 		if (get_disable() != round) {
 			ksft_print_msg("an invalid call changed the setting from %d\n",
 				       round);
@@ -402,7 +414,7 @@ static void test_invalid(void)
 	}
 	set_disable(0);
 	ksft_test_result(ok,
-			 "invalid: arg2 not 0/1 (set) or not 0 (get), non-zero arg3..arg5: EINVAL, setting unchanged\n");
+			 "invalid: arg2 not 0/1 (set) or not 0 (get), non-zero arg3..arg5, later kernels' PR_SET/GET_MDWE: EINVAL, setting unchanged\n");
 }
 
 static void test_proc(void)
