@@ -125,6 +125,27 @@ all_ran() {
 	[ "$bad" = 1 ] || ok "$g: no kselftest skipped as a whole${1:+ (expected to: $*)}"
 }
 
+# must_run NAME TEST...: on guest NAME each kselftest program TEST ran
+# and did not skip as a whole: the counterpart of all_ran for the guests
+# where AutoNUMA is off (one node, noautonuma), where every other program
+# skips and autonuma_off is the one that must run.  Its failures are
+# counted with the TAP results; missing or skipped, it is counted here.
+must_run() {
+	g=$1
+	shift
+	for t in "$@"; do
+		if grep -q "^\(not \)\{0,1\}ok [0-9]* selftests: [^:]*: $t\$" \
+			"$OUT/$g.console" 2>/dev/null; then
+			ok "$g: kselftest $t ran"
+		elif grep -q "^ok [0-9]* selftests: [^:]*: $t # SKIP" \
+			"$OUT/$g.console" 2>/dev/null; then
+			notok "$g: kselftest $t skipped as a whole where it must run"
+		else
+			notok "$g: kselftest $t did not report a result"
+		fi
+	done
+}
+
 # The KUnit suites of the series, by the names they register (the
 # kunit_suite definitions in the files the series adds).
 KUNIT_SUITES=$(cd "$ROOT" && series_newfiles | grep -v '^tools/' |
@@ -183,10 +204,14 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest autonuma-oom --flavour autonuma --nodes 2 --mem-per-node 256 \
 			--script "$HARNESS/guest/oom.sh" --timeout 300 \
 			--append "kunit.enable=0"
+		# AutoNUMA off (one node, noautonuma): the other programs skip,
+		# autonuma_off must not.
 		guest autonuma-1node --flavour autonuma --nodes 1 --cpus-per-node 2 \
 			--run kselftest --append "kunit.enable=0"
+		must_run autonuma-1node autonuma_off
 		guest autonuma-noautonuma --flavour autonuma --nodes 2 --run kselftest \
 			--append "noautonuma kunit.enable=0"
+		must_run autonuma-noautonuma autonuma_off
 		# 4 nodes x 1 CPU: KUnit and the kselftests, where each node
 		# has a single CPU that is rarely idle.
 		guest autonuma-4node --flavour autonuma --nodes 4 --cpus-per-node 1 \

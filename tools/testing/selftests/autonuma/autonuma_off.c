@@ -3,7 +3,8 @@
  * AutoNUMA must stay off on a machine with a single online NUMA node and
  * when "noautonuma" is on the kernel command line.  Then only the
  * "enabled" knob exists, it reads 0 and cannot be set, no knuma_* kernel
- * thread runs and no autonuma_* event is counted in /proc/vmstat.
+ * thread runs and no autonuma_* event is counted in /proc/vmstat (whose
+ * autonuma_* counters must exist: a kernel without them fails).
  *
  * Elsewhere the test is skipped: autonuma_sysfs covers that case.
  */
@@ -154,11 +155,32 @@ static void test_no_kthreads(void)
 	ksft_test_result(!nr, "kthreads: no knuma_* kernel thread runs\n");
 }
 
+/*
+ * The counters a kernel with AutoNUMA has in /proc/vmstat whether or not
+ * it runs: without them "every counter is 0" would hold by vacuity on a
+ * kernel that never had any.
+ */
+static const char * const vmstat_names[] = {
+	"autonuma_pte_updates",
+	"autonuma_faults_local",
+	"autonuma_faults_remote",
+	"autonuma_pages_queued",
+	"autonuma_pages_migrated",
+	"autonuma_migrate_failed",
+	"autonuma_thp_migrated",
+	"autonuma_thp_split",
+	"autonuma_task_moves",
+	"autonuma_task_exchanges",
+	"autonuma_task_moves_refused",
+};
+
 static void test_vmstat_zero(void)
 {
+	bool seen[ARRAY_SIZE(vmstat_names)] = { false };
 	char line[256], name[128];
 	unsigned long long val;
 	bool ok = true;
+	unsigned int i;
 	int found = 0;
 	FILE *f;
 
@@ -175,16 +197,33 @@ static void test_vmstat_zero(void)
 		if (sscanf(line, "%127s %llu", name, &val) != 2) {
 			ksft_print_msg("cannot parse vmstat line: %s", line);
 			ok = false;
-		} else if (val) {
+			continue;
+		}
+		if (val) {
 			ksft_print_msg("vmstat %s is %llu\n", name, val);
 			ok = false;
 		}
+		for (i = 0; i < ARRAY_SIZE(vmstat_names); i++)
+			if (!strcmp(name, vmstat_names[i]))
+				seen[i] = true;
 	}
 	fclose(f);
-	if (!found)
+	if (!found) {
 		ksft_print_msg("no autonuma_* counter in /proc/vmstat\n");
+		ok = false;
+	}
+	for (i = 0; i < ARRAY_SIZE(vmstat_names); i++) {
+		if (seen[i])
+			continue;
+		ksft_print_msg("no %s in /proc/vmstat\n", vmstat_names[i]);
+		ok = false;
+	}
+	ksft_print_msg("vmstat: %d autonuma_* counter(s), %zu expected\n",
+		       found, ARRAY_SIZE(vmstat_names));
 out:
-	ksft_test_result(ok, "vmstat: every autonuma_* counter is 0\n");
+	ksft_test_result(ok,
+			 "vmstat: the %zu autonuma_* counters exist and are all 0\n",
+			 ARRAY_SIZE(vmstat_names));
 }
 
 int main(void)
