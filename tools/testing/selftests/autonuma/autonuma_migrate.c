@@ -7,7 +7,10 @@
  *  - the memory ends up on node 1, as THP when it was THP;
  *  - memory with an explicit mbind() policy, or touched by a thread with
  *    a set_mempolicy() task policy, stays where it is;
- *  - pages two nodes take turns on are not migrated back and forth;
+ *  - pages two nodes take turns on are not migrated back and forth: they
+ *    are seen from the node they are not on, and the filter holds them,
+ *    and the same pages, then used alone from the node that has fewer of
+ *    them, do migrate there;
  *  - enabled=0 stops scanning and migration, enabled=1 restarts them;
  *  - enabled=0 while pages are being queued leaves none isolated;
  *  - a process that exits while knuma_scand scans it has its memory
@@ -60,6 +63,8 @@
 #define SHARED_TURN_MS		50
 #define SHARED_MAX_PER_PAGE	2	/* migrations per page allowed */
 #define SHARED_CAP_MS		90000
+#define SHARED_SOLO_SCANS	30	/* then one node alone: they follow */
+#define SHARED_SOLO_CAP_MS	60000
 
 #define DISABLE_LEN		(16 * SZ_1M)
 #define DISABLE_WARMUP_SCANS	2
@@ -94,7 +99,7 @@
 #define THREAD_WAIT_MS		30000
 
 #define NOBODY_ID		65534
-#define NR_TESTS		16
+#define NR_TESTS		17
 
 static size_t page_size;
 
@@ -911,6 +916,7 @@ struct turns {
 	char *buf;
 	size_t len;
 	int turn;		/* index of the thread whose turn it is */
+	int solo;		/* this thread keeps its turn; -1: none */
 	int quit;
 	int started[2];
 	int err[2];
@@ -954,6 +960,8 @@ static void *turn_fn(void *arg)
 		} while (an_now_ms() - t0 < SHARED_TURN_MS);
 		tt->turn_ms += an_now_ms() - t0;
 		tt->nr_turns++;
+		if (__atomic_load_n(&tt->solo, __ATOMIC_ACQUIRE) == th->me)
+			continue;
 		__atomic_store_n(&tt->turn, !th->me, __ATOMIC_RELEASE);
 	}
 	return NULL;
@@ -970,22 +978,31 @@ static void stop_turns(struct turns *tt, struct turn_thread *th, int nr)
 
 static void test_shared(void)
 {
-	unsigned long long migrated, faults, pages = SHARED_LEN / page_size;
+	unsigned long long migrated, faults, remote, queued;
+	unsigned long long pages = SHARED_LEN / page_size;
+	struct share_goal goal = {
+		.len = SHARED_LEN,
+		.node = DST_NODE,
+		.target = FOLLOW_SHARE,
+	};
+	struct an_snap before, after, solo;
+	bool ok = false, solo_ok = false;
 	struct turn_thread th[2];
-	struct an_snap before, after;
 	struct turns tt = { 0 };
 	struct an_placement pl;
 	int i, ret, nr_started = 0;
-	struct an_wait w;
-	bool ok = false;
+	struct an_wait w, w2;
 	char str[256];
+	int solo_me;
 
+	tt.solo = -1;
 	tt.buf = an_alloc(SHARED_LEN, page_size, MADV_NOHUGEPAGE);
 	if (!tt.buf) {
 		ksft_print_msg("mmap: %s\n", strerror(errno));
 		goto out;
 	}
 	tt.len = SHARED_LEN;
+	goal.buf = tt.buf;
 	if (!place_buffer(tt.buf, SHARED_LEN, SRC_NODE))
 		goto free;
 
@@ -1013,20 +1030,43 @@ static void test_shared(void)
 
 	an_wait_full_scans(SHARED_SCANS, SHARED_CAP_MS, NULL, NULL, &w);
 	vm_snap(&after);
-	stop_turns(&tt, th, nr_started);
-	nr_started = 0;
 	ok = w.end == AN_WAIT_SCANS;
 	if (!ok)
 		print_wait("shared", &w);
 	migrated = vm_delta(&before, &after, VM_MIGRATED);
-	faults = vm_delta(&before, &after, VM_FAULT_LOCAL) +
-		 vm_delta(&before, &after, VM_FAULT_REMOTE);
-	if (!after.have[VM_MIGRATED]) {
-		ksft_print_msg("no %s in /proc/vmstat\n", vm_names[VM_MIGRATED]);
+	remote = vm_delta(&before, &after, VM_FAULT_REMOTE);
+	queued = vm_delta(&before, &after, VM_QUEUED);
+	faults = vm_delta(&before, &after, VM_FAULT_LOCAL) + remote;
+	if (!after.have[VM_MIGRATED] || !after.have[VM_FAULT_REMOTE] ||
+	    !after.have[VM_QUEUED]) {
+		ksft_print_msg("no %s, %s or %s in /proc/vmstat\n",
+			       vm_names[VM_MIGRATED], vm_names[VM_FAULT_REMOTE],
+			       vm_names[VM_QUEUED]);
 		ok = false;
 	}
 	if (!faults) {
 		ksft_print_msg("no hinting fault at all: the test proves nothing\n");
+		ok = false;
+	}
+	/*
+	 * Not moving proves something only if the pages were seen from the
+	 * node they are not on, and the two-fault filter held them: at
+	 * least one remote fault per page, and per page at least one remote
+	 * fault more than pages queued (a remote fault that queues nothing
+	 * is a fault from a node other than the page's last one, or one
+	 * more a bounced page must wait; the solo phase below shows that
+	 * nothing else kept these pages from queueing).
+	 */
+	if (remote < pages) {
+		ksft_print_msg("shared: %llu remote faults for %llu pages: not seen from node %d\n",
+			       remote, pages, DST_NODE);
+		ksft_print_msg("shared: unseen pages prove nothing\n");
+		ok = false;
+	}
+	if (remote < queued + pages) {
+		ksft_print_msg("shared: %llu remote faults queued %llu pages\n",
+			       remote, queued);
+		ksft_print_msg("shared: the filter held back < 1 fault per page\n");
 		ok = false;
 	}
 	if (migrated > SHARED_MAX_PER_PAGE * pages)
@@ -1034,23 +1074,55 @@ static void test_shared(void)
 	ksft_print_msg("shared: %llu pages migrated for %llu pages: %.2f per page (%d allowed)\n",
 		       migrated, pages, (double)migrated / pages,
 		       SHARED_MAX_PER_PAGE);
+	ksft_print_msg("shared: %llu remote faults (%.2f per page), %llu queued, %llu held\n",
+		       remote, (double)remote / pages, queued,
+		       remote > queued ? remote - queued : 0);
 	ksft_print_msg("shared: %lu turns of %llu ms on average\n", tt.nr_turns,
 		       tt.nr_turns ? tt.turn_ms / tt.nr_turns : 0);
 	if (w.scans)
 		ksft_print_msg("shared: a full scan every %llu ms\n",
 			       w.ms / w.scans);
 	vm_print_delta("shared", &before, &after);
+
+	/*
+	 * The positive control: the thread of the node that holds fewer of
+	 * the pages keeps its turn, and the same pages, now faulted from
+	 * that node only, must follow it there.
+	 */
+	if (an_get_placement(tt.buf, SHARED_LEN, &pl)) {
+		ksft_print_msg("shared: cannot read the placement\n");
+		goto stop;
+	}
+	solo_me = pl.on[DST_NODE] <= pl.on[SRC_NODE];
+	goal.node = th[solo_me].node;
+	ksft_print_msg("shared: now %s: node %d alone from here\n",
+		       place_str(&pl, str, sizeof(str)), goal.node);
+	__atomic_store_n(&tt.solo, solo_me, __ATOMIC_RELEASE);
+	an_wait_full_scans(SHARED_SOLO_SCANS, SHARED_SOLO_CAP_MS, share_reached,
+			   &goal, &w2);
+	vm_snap(&solo);
+	solo_ok = w2.end == AN_WAIT_DONE;
+	if (!goal.pl.how)	/* never sampled: full_scans did not move */
+		share_reached(&goal);
+	print_wait("shared, one node alone", &w2);
+	ksft_print_msg("shared, node %d alone: %.1f%% on node %d after %llu full scan(s): %s\n",
+		       goal.node, goal.pct, goal.node, w2.scans,
+		       place_str(&goal.pl, str, sizeof(str)));
+	vm_print_delta("shared, one node alone", &after, &solo);
 stop:
 	stop_turns(&tt, th, nr_started);
 	if (!an_get_placement(tt.buf, SHARED_LEN, &pl))
-		ksft_print_msg("shared: now %s\n",
+		ksft_print_msg("shared: at the end %s\n",
 			       place_str(&pl, str, sizeof(str)));
 free:
 	an_free(tt.buf, SHARED_LEN);
 out:
 	ksft_test_result(ok,
-			 "shared: pages used in turns from nodes %d and %d for %d full scans migrate at most %d times each\n",
+			 "shared: pages used in turns from nodes %d and %d for %d full scans, seen remote and held by the filter, migrate at most %d times each\n",
 			 SRC_NODE, DST_NODE, SHARED_SCANS, SHARED_MAX_PER_PAGE);
+	ksft_test_result(solo_ok,
+			 "shared: then used alone from the node with fewer of them, >= %.0f%% of them there within %d full scans\n",
+			 FOLLOW_SHARE, SHARED_SOLO_SCANS);
 }
 
 /* ---- d: enabled=0 stops everything, enabled=1 restarts ---- */
