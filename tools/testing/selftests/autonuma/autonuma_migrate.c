@@ -70,7 +70,8 @@
 #define DISABLE_WARMUP_SCANS	2
 #define DISABLE_WARMUP_CAP_MS	30000
 #define DISABLE_GRACE_MS	500	/* on top of 2 sleep intervals */
-#define DISABLE_QUIET_MS	1000
+#define DISABLE_QUIET_MS	1000	/* nothing moves this long ... */
+#define DISABLE_POLL_MS		20	/* ... in snapshots this often */
 #define ISOLATED_LEN		(32 * SZ_1M)
 #define ISOLATED_ROUNDS		100
 #define ISOLATED_QUEUE_CAP_MS	2000	/* for a round's first queued page */
@@ -1182,17 +1183,21 @@ static void quiet_snap(struct quiet_snap *s, const char *buf, size_t len)
 	vm_snap(&s->vm);
 }
 
-/* Log and return whether @what stayed the same from @a to @b. */
-static bool same(const char *what, unsigned long long a, unsigned long long b)
+/* Return whether @what stayed the same from @a to @b; log it if not. */
+static bool same(bool log, const char *what, unsigned long long a,
+		 unsigned long long b)
 {
 	if (a == b)
 		return true;
-	ksft_print_msg("enabled=0: %s moved from %llu to %llu\n", what, a, b);
+	if (log)
+		ksft_print_msg("enabled=0: %s moved from %llu to %llu\n", what,
+			       a, b);
 	return false;
 }
 
+/* Did nothing move from @a to @b?  With @log, say what did. */
 static bool quiet_compare(const struct quiet_snap *a,
-			  const struct quiet_snap *b)
+			  const struct quiet_snap *b, bool log)
 {
 	static const int vm_still[] = { VM_PTE, VM_QUEUED, VM_MIGRATED };
 	bool ok = true;
@@ -1200,25 +1205,28 @@ static bool quiet_compare(const struct quiet_snap *a,
 	int node;
 
 	if (a->err || b->err) {
-		ksft_print_msg("enabled=0: cannot read the counters: %s\n",
-			       strerror(-(a->err ? a->err : b->err)));
+		if (log)
+			ksft_print_msg("enabled=0: cannot read the counters: %s\n",
+				       strerror(-(a->err ? a->err : b->err)));
 		return false;
 	}
-	ok &= same("pages_scanned", a->scanned, b->scanned);
-	ok &= same("full_scans", a->full_scans, b->full_scans);
-	ok &= same("knuma_migrated/pages_migrated", a->migrated, b->migrated);
+	ok &= same(log, "pages_scanned", a->scanned, b->scanned);
+	ok &= same(log, "full_scans", a->full_scans, b->full_scans);
+	ok &= same(log, "knuma_migrated/pages_migrated", a->migrated,
+		   b->migrated);
 	for (i = 0; i < ARRAY_SIZE(vm_still); i++) {
 		if (!a->vm.have[vm_still[i]] || !b->vm.have[vm_still[i]]) {
-			ksft_print_msg("enabled=0: no %s in /proc/vmstat\n",
-				       vm_names[vm_still[i]]);
+			if (log)
+				ksft_print_msg("enabled=0: no %s in /proc/vmstat\n",
+					       vm_names[vm_still[i]]);
 			ok = false;
 			continue;
 		}
-		ok &= same(vm_names[vm_still[i]], a->vm.val[vm_still[i]],
+		ok &= same(log, vm_names[vm_still[i]], a->vm.val[vm_still[i]],
 			   b->vm.val[vm_still[i]]);
 	}
 	for (node = 0; node < AN_MAX_NODES; node++)
-		ok &= same("pages of the buffer on a node", a->pl.on[node],
+		ok &= same(log, "pages of the buffer on a node", a->pl.on[node],
 			   b->pl.on[node]);
 	return ok;
 }
@@ -1232,7 +1240,8 @@ static const char * const sleep_knobs[] = {
 static void test_disable(void)
 {
 	unsigned long long max_sleep = 0, val, settle, t0, ticks, start, cur;
-	struct quiet_snap a, b;
+	unsigned long long now = 0, last = 0, late = 0, changes = 0;
+	struct quiet_snap a0, a, b;
 	bool ok = false, resumed = false, tried = false, stopped = true;
 	struct toucher t;
 	struct an_wait w;
@@ -1274,19 +1283,50 @@ static void test_disable(void)
 		ksft_print_msg("cannot write enabled=0: %s\n", strerror(-ret));
 		goto stop;
 	}
+	/*
+	 * Poll until nothing moved for DISABLE_QUIET_MS.  What was under way
+	 * (a batch, a migration) may finish within 2 sleep intervals and
+	 * DISABLE_GRACE_MS: a change seen later fails, and so does one
+	 * within DISABLE_QUIET_MS of the end of that bound.
+	 */
 	settle = 2 * max_sleep + DISABLE_GRACE_MS;
-	an_sleep_ms(settle);
+	t0 = an_now_ms();
 	quiet_snap(&a, buf, DISABLE_LEN);
+	a0 = a;
 	ticks = knuma_ticks();
-	an_sleep_ms(DISABLE_QUIET_MS);
-	quiet_snap(&b, buf, DISABLE_LEN);
+	for (;;) {
+		an_sleep_ms(DISABLE_POLL_MS);
+		quiet_snap(&b, buf, DISABLE_LEN);
+		now = an_now_ms() - t0;
+		if (a.err || b.err)
+			break;
+		if (!quiet_compare(&a, &b, false)) {
+			if (now > settle && !late++)
+				quiet_compare(&a, &b, true);
+			a = b;
+			last = now;
+			changes++;
+			ticks = knuma_ticks();
+		} else if (now - last >= DISABLE_QUIET_MS) {
+			break;
+		}
+		if (now >= settle + DISABLE_QUIET_MS)
+			break;
+	}
 	ticks = knuma_ticks() - ticks;
-	ok = quiet_compare(&a, &b);
-	ksft_print_msg("enabled=0: counters read %llu ms after the switch and %d ms later\n",
-		       settle, DISABLE_QUIET_MS);
-	ksft_print_msg("enabled=0: knuma_* threads used %llu clock ticks meanwhile\n",
+	ok = quiet_compare(&a, &b, true) && now - last >= DISABLE_QUIET_MS &&
+	     last <= settle;
+	ksft_print_msg("enabled=0: %llu change(s) seen, the last %llu ms after it (<= %llu)\n",
+		       changes, last, settle);
+	ksft_print_msg("enabled=0: then %llu ms without a change (%d needed)\n",
+		       now - last, DISABLE_QUIET_MS);
+	if (late)
+		ksft_print_msg("enabled=0: %llu change(s) seen later than %llu ms\n",
+			       late, settle);
+	ksft_print_msg("enabled=0: knuma_* threads used %llu clock ticks while quiet\n",
 		       ticks);
-	vm_print_delta("enabled=0", &a.vm, &b.vm);
+	vm_print_delta("enabled=0, from the switch", &a0.vm, &b.vm);
+	vm_print_delta("enabled=0, while quiet", &a.vm, &b.vm);
 
 	ret = an_set_knob("enabled", 1);
 	if (ret) {
@@ -1318,7 +1358,8 @@ out:
 	/* Whatever happened, the other tests need AutoNUMA on. */
 	an_set_knob("enabled", 1);
 	ksft_test_result(ok,
-			 "enabled=0: pages_scanned, full_scans, pte updates, queueing and migration stop within 2 sleep intervals\n");
+			 "enabled=0: pages_scanned, full_scans, pte updates, queueing and migration stop within 2 sleep intervals and stay still for %d ms\n",
+			 DISABLE_QUIET_MS);
 	ksft_test_result(resumed,
 			 "enabled=1: full_scans moves again within %d ms\n",
 			 ENABLE_RESUME_MS);

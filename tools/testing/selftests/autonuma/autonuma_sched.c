@@ -85,7 +85,8 @@
 #define DISABLE_MIN_CALLS	4	/* balancer calls seen before */
 #define DISABLE_WARMUP_CAP_MS	30000
 #define DISABLE_GRACE_MS	100	/* a call already past its check */
-#define DISABLE_QUIET_MS	2000
+#define DISABLE_QUIET_MS	2000	/* then nothing moves this long ... */
+#define DISABLE_POLL_MS		10	/* ... in snapshots this often */
 #define ENABLE_RESUME_MS	5000
 
 #define INHERIT_LEN		(16 * SZ_1M)
@@ -1235,6 +1236,35 @@ static const int quiet_counters[] = {
 };
 
 /*
+ * Did none of the quiet_counters move from @a to @b?  With @what, log
+ * those that did, or cannot be read.
+ */
+static bool c_quiet(const struct an_snap *a, const struct an_snap *b,
+		    const char *what)
+{
+	bool ok = true;
+	unsigned int j;
+	int i;
+
+	for (j = 0; j < ARRAY_SIZE(quiet_counters); j++) {
+		i = quiet_counters[j];
+		if (!a->have[i] || !b->have[i]) {
+			if (what)
+				ksft_print_msg("%s: cannot read %s\n", what,
+					       c_names[i]);
+			ok = false;
+		} else if (b->val[i] != a->val[i]) {
+			if (what)
+				ksft_print_msg("%s: %s moved from %llu to %llu\n",
+					       what, c_names[i], a->val[i],
+					       b->val[i]);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/*
  * Wait for balance_calls to grow by @min within @cap_ms.  Returns true
  * when it did; logs why not.
  */
@@ -1270,10 +1300,10 @@ static void test_disable(void)
 {
 	int nr = min_int(FOLLOW_THREADS, CPU_COUNT(&node_cpus[NODE_B]));
 	bool ok = false, resumed = false, stopped = true, tried = false;
+	unsigned long long t0, now = 0, last = 0, late = 0, changes = 0;
 	struct streamer st[FOLLOW_THREADS];
-	struct an_snap a, b;
+	struct an_snap a0, a, b;
 	int i, started = 0, ret;
-	unsigned int j;
 	char *buf;
 
 	buf = an_alloc(DISABLE_LEN, page_size, MADV_NOHUGEPAGE);
@@ -1305,26 +1335,40 @@ static void test_disable(void)
 		ksft_print_msg("cannot write enabled=0: %s\n", strerror(-ret));
 		goto stop;
 	}
-	an_sleep_ms(DISABLE_GRACE_MS);
+	/*
+	 * Poll until nothing moved for DISABLE_QUIET_MS: a balancer call
+	 * already past its check may still count within DISABLE_GRACE_MS;
+	 * a change seen later fails.
+	 */
+	t0 = an_now_ms();
 	c_snap(&a);
-	an_sleep_ms(DISABLE_QUIET_MS);
-	c_snap(&b);
-	ok = true;
-	for (j = 0; j < ARRAY_SIZE(quiet_counters); j++) {
-		i = quiet_counters[j];
-		if (!a.have[i] || !b.have[i]) {
-			ksft_print_msg("enabled=0: cannot read %s\n",
-				       c_names[i]);
-			ok = false;
-		} else if (b.val[i] != a.val[i]) {
-			ksft_print_msg("enabled=0: %s moved from %llu to %llu\n",
-				       c_names[i], a.val[i], b.val[i]);
-			ok = false;
+	a0 = a;
+	for (;;) {
+		an_sleep_ms(DISABLE_POLL_MS);
+		c_snap(&b);
+		now = an_now_ms() - t0;
+		if (!c_quiet(&a, &b, NULL)) {
+			if (now > DISABLE_GRACE_MS && !late++)
+				c_quiet(&a, &b, "enabled=0");
+			a = b;
+			last = now;
+			changes++;
+		} else if (now - last >= DISABLE_QUIET_MS) {
+			break;
 		}
+		if (now >= DISABLE_GRACE_MS + DISABLE_QUIET_MS)
+			break;
 	}
-	ksft_print_msg("enabled=0: counters read %d ms after the switch and %d ms later\n",
-		       DISABLE_GRACE_MS, DISABLE_QUIET_MS);
-	c_print("enabled=0", &a, &b);
+	ok = c_quiet(&a, &b, "enabled=0") && now - last >= DISABLE_QUIET_MS &&
+	     last <= DISABLE_GRACE_MS;
+	ksft_print_msg("enabled=0: %llu change(s) seen, the last %llu ms after it (<= %d)\n",
+		       changes, last, DISABLE_GRACE_MS);
+	ksft_print_msg("enabled=0: then %llu ms without a change (%d needed)\n",
+		       now - last, DISABLE_QUIET_MS);
+	if (late)
+		ksft_print_msg("enabled=0: %llu change(s) seen later than %d ms\n",
+			       late, DISABLE_GRACE_MS);
+	c_print("enabled=0, from the switch", &a0, &b);
 
 	ret = an_set_knob("enabled", 1);
 	if (ret) {
