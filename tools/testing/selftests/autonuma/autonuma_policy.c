@@ -21,7 +21,10 @@
  *  - shared policy: a tmpfs file that another process bound to node 0
  *    with mbind(MPOL_BIND) through its own mapping, since unmapped (the
  *    policy stays on the inode): no page reaches node 1;
- *  - tmpfs mpol=bind:0: a file of such a mount: no page reaches node 1.
+ *  - tmpfs mpol=bind:0: a file of such a mount: no page reaches node 1;
+ *  - move_pages(): a page AutoNUMA holds isolated on its queue makes
+ *    move_pages() report EBUSY only for a moment (AutoNUMA only: upstream
+ *    isolates a page only for the migration inside its fault).
  *
  * Runs on AutoNUMA (/sys/kernel/mm/autonuma, fast knobs) and, where the
  * kernel has no AutoNUMA, on upstream NUMA balancing (kernel.numa_balancing
@@ -33,6 +36,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -42,6 +46,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -74,7 +79,7 @@
 #define BUDGET_SECS		420
 
 #define NB_DIR			"/sys/kernel/debug/sched/numa_balancing"
-#define NR_TESTS		5
+#define NR_TESTS		6
 
 static size_t page_size;
 static char bind_str[16];	/* "bind:<SRC_NODE>" as numa_maps shows it */
@@ -1049,6 +1054,468 @@ out:
 			 bind_str, DST_NODE, SRC_NODE, KEEP_SCANS);
 }
 
+/* ---- move_pages() on pages AutoNUMA holds ---- */
+
+/*
+ * A page on AutoNUMA's queue is isolated from the LRU, and move_pages()
+ * reports EBUSY for it.  That must last only as long as the page waits
+ * for knuma_migratedN: once it migrated (or was put back), the same call
+ * succeeds.  One thread on DST_NODE keeps using MP_LEN first touched on
+ * SRC_NODE, with AutoNUMA at its fastest knobs; as soon as AutoNUMA
+ * queues pages, another thread on DST_NODE asks move_pages() to move
+ * every page still on SRC_NODE to DST_NODE, and retries those that
+ * report EBUSY until they are on DST_NODE, whoever moved them.  Rounds
+ * on a new buffer, MP_MIN_ROUNDS at least, until MP_ENOUGH_BUSY pages
+ * were seen EBUSY, or for MP_MS.
+ *
+ * A queue holds 16 MiB at most (MP_LEN), so the last page of a full one
+ * waits for the migration of 16 MiB, while the user's own move_pages()
+ * migrates what AutoNUMA did not take and the thread using the memory
+ * runs on the same CPUs.  How long that takes depends on the kernel
+ * (lockdep and KASAN under TCG are many times slower), so the bound is
+ * MP_MAX_BUSY_MS or, if longer, MP_CAL_FACTOR times what move_pages()
+ * itself takes to migrate MP_LEN, measured first with AutoNUMA off (on
+ * the debug kernel the longest EBUSY was 2.0 and 2.6 times that).
+ */
+#define MP_LEN			(16 * SZ_1M)
+#define MP_MS			10000	/* rounds for this long at most ... */
+#define MP_MIN_ROUNDS		3	/* ... or, after these, ... */
+#define MP_ENOUGH_BUSY		256	/* ... until this many EBUSY pages */
+#define MP_MIN_BUSY		16	/* fewer EBUSY pages prove nothing */
+#define MP_MAX_BUSY_MS		1000	/* from the first EBUSY to moved ... */
+#define MP_CAL_FACTOR		4	/* ... or this times the calibration */
+#define MP_GIVEUP_MS		5000	/* a page still not moved: fail ... */
+#define MP_GIVEUP_FACTOR	3	/* ... or after this times the bound */
+#define MP_QUEUE_CAP_MS		10000	/* for a round's first queued page */
+#define MP_ROUND_CAP_MS		10000	/* a round, or twice the give-up */
+#define MP_KILL_MS		300000	/* the whole case, at most */
+#define MP_BATCH		64	/* pages per move_pages() call */
+#define MP_RETRY_MS		10	/* between retries of the pages left */
+#define MP_UNSET		(-1000000)	/* status not written */
+
+struct mp_result {
+	int done;			/* got to the end; else see err */
+	char err[256];
+	unsigned long rounds;
+	unsigned long calls;		/* move_pages() calls */
+	unsigned long busy_pages;	/* pages seen EBUSY */
+	unsigned long busy_replies;	/* EBUSY statuses */
+	unsigned long enoent;		/* -ENOENT: behind a hinting entry */
+	unsigned long unmoved;		/* not migrated, no status */
+	unsigned long long cal_ms;	/* move_pages() of MP_LEN, AutoNUMA off */
+	unsigned long long bound_ms;	/* the longest EBUSY allowed */
+	unsigned long long giveup_ms;
+	unsigned long long round_cap_ms;
+	unsigned long long max_busy_ms;	/* longest first EBUSY -> moved */
+	unsigned long long sum_busy_ms;
+	unsigned long max_busy_round;
+	unsigned long long ms;
+	struct an_snap before, after;
+};
+
+static struct mp_result *mp;
+
+static const char * const mp_vm_names[] = {
+	"autonuma_pages_queued",
+	"autonuma_pages_migrated",
+};
+
+static void mp_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(mp->err, sizeof(mp->err), fmt, ap);
+	va_end(ap);
+}
+
+struct mp_user {
+	char *buf;
+	int quit;
+	int started;
+	int err;
+};
+
+/* The thread on DST_NODE that keeps using the buffer. */
+static void *mp_user_fn(void *arg)
+{
+	struct mp_user *u = arg;
+
+	u->err = an_pin_to_node(DST_NODE);
+	__atomic_store_n(&u->started, 1, __ATOMIC_RELEASE);
+	if (u->err)
+		return NULL;
+	while (!__atomic_load_n(&u->quit, __ATOMIC_ACQUIRE)) {
+		touch_pass(u->buf, MP_LEN);
+		an_sleep_ms(TOUCH_PAUSE_MS);
+	}
+	return NULL;
+}
+
+/*
+ * Page @i, EBUSY since since[@i] (0: never), is on DST_NODE at @now:
+ * account how long it was busy.
+ */
+static void mp_moved(unsigned long long *since, size_t i,
+		     unsigned long long now)
+{
+	unsigned long long ms;
+
+	if (!since[i])
+		return;
+	ms = now - since[i];
+	since[i] = 0;
+	mp->sum_busy_ms += ms;
+	if (ms > mp->max_busy_ms) {
+		mp->max_busy_ms = ms;
+		mp->max_busy_round = mp->rounds;
+	}
+}
+
+/*
+ * One round on a new buffer.  Returns false with mp->err set when a page
+ * stayed EBUSY past mp->giveup_ms, or did not reach DST_NODE within
+ * mp->round_cap_ms, or anything else went wrong.
+ */
+static bool mp_round(void)
+{
+	size_t n = MP_LEN / page_size, i, k, nr, left;
+	int nodes[MP_BATCH], status[MP_BATCH], err;
+	unsigned long long *since, q0, q, t0, now;
+	struct mp_user u = { 0 };
+	void *addrs[MP_BATCH];
+	size_t idx[MP_BATCH];
+	bool ok = false, *done;
+	pthread_t th;
+	long ret;
+
+	u.buf = an_alloc(MP_LEN, page_size, MADV_NOHUGEPAGE);
+	since = calloc(n, sizeof(*since));
+	done = calloc(n, sizeof(*done));
+	if (!u.buf || !since || !done) {
+		mp_err("cannot allocate %lu MiB: %s", MP_LEN / SZ_1M,
+		       strerror(errno));
+		goto free;
+	}
+	err = an_place_on_node(u.buf, MP_LEN, SRC_NODE);
+	if (err) {
+		mp_err("first touch bound to node %d: %s", SRC_NODE,
+		       strerror(-err));
+		goto free;
+	}
+	if (an_vmstat("autonuma_pages_queued", &q0)) {
+		mp_err("no autonuma_pages_queued in /proc/vmstat");
+		goto free;
+	}
+	err = pthread_create(&th, NULL, mp_user_fn, &u);
+	if (err) {
+		mp_err("pthread_create: %s", strerror(err));
+		goto free;
+	}
+	while (!__atomic_load_n(&u.started, __ATOMIC_ACQUIRE))
+		an_sleep_ms(1);
+	if (u.err) {
+		mp_err("cannot run on node %d: %s", DST_NODE, strerror(-u.err));
+		goto stop;
+	}
+
+	/* AutoNUMA starts queueing pages of the buffer for DST_NODE ... */
+	t0 = an_now_ms();
+	while (!an_vmstat("autonuma_pages_queued", &q) && q == q0) {
+		if (an_now_ms() - t0 > MP_QUEUE_CAP_MS) {
+			mp_err("round %lu: AutoNUMA queued no page in %d ms",
+			       mp->rounds, MP_QUEUE_CAP_MS);
+			goto stop;
+		}
+		an_sleep_ms(1);
+	}
+
+	/*
+	 * ... and every page is asked to go there too, again and again
+	 * until move_pages() says it is there (moved by this call or by
+	 * AutoNUMA meanwhile).
+	 */
+	t0 = an_now_ms();
+	for (;;) {
+		left = 0;
+		for (i = 0; i < n; ) {
+			for (nr = 0; i < n && nr < MP_BATCH; i++) {
+				if (done[i])
+					continue;
+				idx[nr] = i;
+				addrs[nr] = u.buf + i * page_size;
+				nodes[nr] = DST_NODE;
+				status[nr] = MP_UNSET;
+				nr++;
+			}
+			if (!nr)
+				break;
+			left += nr;
+			ret = syscall(__NR_move_pages, 0, nr, addrs, nodes,
+				      status, MPOL_MF_MOVE);
+			mp->calls++;
+			if (ret < 0) {
+				mp_err("move_pages: %s", strerror(errno));
+				goto stop;
+			}
+			now = an_now_ms();
+			for (k = 0; k < nr; k++) {
+				switch (status[k]) {
+				case DST_NODE:
+					done[idx[k]] = true;
+					mp_moved(since, idx[k], now);
+					left--;
+					break;
+				case -EBUSY:
+					mp->busy_replies++;
+					if (!since[idx[k]]) {
+						since[idx[k]] = now;
+						mp->busy_pages++;
+					}
+					break;
+				case -ENOENT:
+					/* a hinting entry: fault it back */
+					mp->enoent++;
+					__atomic_load_n((char *)addrs[k],
+							__ATOMIC_RELAXED);
+					break;
+				case MP_UNSET:
+					mp->unmoved++;
+					break;
+				default:
+					mp_err("move_pages: page %zu: status %d (%s)",
+					       idx[k], status[k],
+					       status[k] < 0 ?
+					       strerror(-status[k]) : "node");
+					goto stop;
+				}
+			}
+		}
+		now = an_now_ms();
+		for (i = 0; i < n; i++) {
+			if (since[i] && now - since[i] > mp->giveup_ms) {
+				mp_err("round %lu: page %zu not moved %llu ms after EBUSY",
+				       mp->rounds, i, now - since[i]);
+				mp->max_busy_ms = now - since[i];
+				mp->max_busy_round = mp->rounds;
+				goto stop;
+			}
+		}
+		if (!left)
+			break;
+		if (now - t0 > mp->round_cap_ms) {
+			mp_err("round %lu: %zu of %zu pages not on node %d after %llu ms",
+			       mp->rounds, left, n, DST_NODE, now - t0);
+			goto stop;
+		}
+		/* retry, without keeping knuma_migratedN from its CPUs */
+		an_sleep_ms(MP_RETRY_MS);
+	}
+	ok = true;
+stop:
+	__atomic_store_n(&u.quit, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+free:
+	free(done);
+	free(since);
+	an_free(u.buf, MP_LEN);
+	return ok;
+}
+
+/*
+ * How long move_pages() takes to migrate MP_LEN from SRC_NODE to
+ * DST_NODE with AutoNUMA off, in mp->cal_ms.  Returns false with mp->err
+ * set when it could not.
+ */
+static bool mp_calibrate(void)
+{
+	size_t n = MP_LEN / page_size, i, k, nr, left = n;
+	int nodes[MP_BATCH], status[MP_BATCH], err, tries;
+	void *addrs[MP_BATCH];
+	unsigned long long t0;
+	bool ok = false;
+	char *buf;
+
+	err = an_set_knob("enabled", 0);
+	if (err) {
+		mp_err("calibration: cannot write enabled=0: %s",
+		       strerror(-err));
+		return false;
+	}
+	buf = an_alloc(MP_LEN, page_size, MADV_NOHUGEPAGE);
+	if (!buf) {
+		mp_err("calibration: mmap: %s", strerror(errno));
+		goto on;
+	}
+	err = an_place_on_node(buf, MP_LEN, SRC_NODE);
+	if (err) {
+		mp_err("calibration: first touch bound to node %d: %s",
+		       SRC_NODE, strerror(-err));
+		goto free;
+	}
+	t0 = an_now_ms();
+	for (tries = 0; left && tries < 10; tries++) {
+		left = 0;
+		for (i = 0; i < n; i += nr) {
+			for (nr = 0; nr < MP_BATCH && i + nr < n; nr++) {
+				addrs[nr] = buf + (i + nr) * page_size;
+				nodes[nr] = DST_NODE;
+				status[nr] = MP_UNSET;
+			}
+			if (syscall(__NR_move_pages, 0, nr, addrs, nodes,
+				    status, MPOL_MF_MOVE) < 0) {
+				mp_err("calibration: move_pages: %s",
+				       strerror(errno));
+				goto free;
+			}
+			for (k = 0; k < nr; k++)
+				left += status[k] != DST_NODE;
+		}
+	}
+	mp->cal_ms = an_now_ms() - t0;
+	if (left)
+		mp_err("calibration: %zu pages not on node %d after %d tries",
+		       left, DST_NODE, tries);
+	else
+		ok = true;
+free:
+	an_free(buf, MP_LEN);
+on:
+	err = an_set_knob("enabled", 1);
+	if (err && ok) {
+		mp_err("calibration: cannot write enabled=1: %s",
+		       strerror(-err));
+		ok = false;
+	}
+	return ok;
+}
+
+static void mp_child(void)
+{
+	unsigned long long t0;
+	int ret;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* the ENOENT touches fault from DST_NODE, as the user does */
+	ret = an_pin_to_node(DST_NODE);
+	if (ret) {
+		mp_err("cannot run on node %d: %s", DST_NODE, strerror(-ret));
+		return;
+	}
+	if (!mp_calibrate())
+		return;
+	mp->bound_ms = MP_CAL_FACTOR * mp->cal_ms;
+	if (mp->bound_ms < MP_MAX_BUSY_MS)
+		mp->bound_ms = MP_MAX_BUSY_MS;
+	mp->giveup_ms = MP_GIVEUP_FACTOR * mp->bound_ms;
+	if (mp->giveup_ms < MP_GIVEUP_MS)
+		mp->giveup_ms = MP_GIVEUP_MS;
+	mp->round_cap_ms = 2 * mp->giveup_ms;
+	if (mp->round_cap_ms < MP_ROUND_CAP_MS)
+		mp->round_cap_ms = MP_ROUND_CAP_MS;
+	an_snap_take(&mp->before, mp_vm_names, ARRAY_SIZE(mp_vm_names));
+	t0 = an_now_ms();
+	while (an_now_ms() - t0 < MP_MS &&
+	       (mp->rounds < MP_MIN_ROUNDS || mp->busy_pages < MP_ENOUGH_BUSY)) {
+		if (!mp_round())
+			break;
+		mp->rounds++;
+	}
+	mp->ms = an_now_ms() - t0;
+	an_snap_take(&mp->after, mp_vm_names, ARRAY_SIZE(mp_vm_names));
+	mp->done = !mp->err[0];
+}
+
+static void test_move_pages(void)
+{
+	const char *failed = "";
+	unsigned long long limit, t0;
+	bool ok = false;
+	int status, ret;
+	unsigned int i;
+	pid_t pid;
+
+	if (strcmp(mech.name, "AutoNUMA")) {
+		ksft_test_result_skip("move_pages: %s has no queue of isolated pages\n",
+				      mech.name);
+		return;
+	}
+	mp = mmap(NULL, sizeof(*mp), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mp == MAP_FAILED) {
+		ksft_print_msg("move_pages: mmap: %s\n", strerror(errno));
+		mp = NULL;
+		goto out;
+	}
+	memset(mp, 0, sizeof(*mp));
+	ret = an_set_fastest_knobs(&failed);
+	if (ret) {
+		ksft_print_msg("move_pages: cannot set %s: %s\n", failed,
+			       strerror(-ret));
+		goto restore;
+	}
+	limit = an_budget_ms(MP_KILL_MS) + WORKER_GRACE_MS;
+	t0 = an_now_ms();
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		ksft_print_msg("move_pages: fork: %s\n", strerror(errno));
+		goto restore;
+	}
+	if (!pid) {
+		mp_child();
+		_exit(0);
+	}
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		if (an_now_ms() - t0 > limit) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			ksft_print_msg("move_pages: killed after %llu ms\n",
+				       an_now_ms() - t0);
+			goto restore;
+		}
+		an_sleep_ms(AN_POLL_MS);
+	}
+	if (mp->err[0])
+		ksft_print_msg("move_pages: %s\n", mp->err);
+	ksft_print_msg("move_pages: %lu MiB by move_pages() in %llu ms, AutoNUMA off\n",
+		       MP_LEN / SZ_1M, mp->cal_ms);
+	ksft_print_msg("move_pages: EBUSY allowed for < %llu ms (%d ms or %d times that)\n",
+		       mp->bound_ms, MP_MAX_BUSY_MS, MP_CAL_FACTOR);
+	ksft_print_msg("move_pages: %lu round(s) in %llu ms, %lu calls\n",
+		       mp->rounds, mp->ms, mp->calls);
+	ksft_print_msg("move_pages: %lu pages EBUSY (%lu times), %lu ENOENT, %lu not migrated\n",
+		       mp->busy_pages, mp->busy_replies, mp->enoent,
+		       mp->unmoved);
+	if (mp->busy_pages)
+		ksft_print_msg("move_pages: EBUSY until moved: <= %llu ms (round %lu), %llu avg\n",
+			       mp->max_busy_ms, mp->max_busy_round,
+			       mp->sum_busy_ms / mp->busy_pages);
+	for (i = 0; i < ARRAY_SIZE(mp_vm_names); i++)
+		ksft_print_msg("move_pages: %s +%llu\n", mp_vm_names[i],
+			       an_snap_delta(&mp->before, &mp->after, i));
+	ok = WIFEXITED(status) && !WEXITSTATUS(status) && mp->done;
+	if (ok && mp->busy_pages < MP_MIN_BUSY) {
+		ksft_print_msg("move_pages: < %d pages seen EBUSY: too few to prove anything\n",
+			       MP_MIN_BUSY);
+		ok = false;
+	}
+	if (!mp->bound_ms || mp->max_busy_ms >= mp->bound_ms)
+		ok = false;
+restore:
+	ret = an_set_fast_knobs(&failed);
+	if (ret)
+		ksft_print_msg("move_pages: cannot set %s back: %s\n", failed,
+			       strerror(-ret));
+	munmap(mp, sizeof(*mp));
+	mp = NULL;
+out:
+	ksft_test_result(ok,
+			 "move_pages: pages AutoNUMA queues for node %d at its fastest knobs report EBUSY for < %d ms (or %d x the time to move %lu MiB), then move\n",
+			 DST_NODE, MP_MAX_BUSY_MS, MP_CAL_FACTOR,
+			 MP_LEN / SZ_1M);
+}
+
 /* ---- main ---- */
 
 /* Nodes SRC_NODE and DST_NODE online, with memory, DST_NODE with CPUs. */
@@ -1127,6 +1594,7 @@ int main(void)
 	test_cpuset();
 	test_shared_policy(plain);
 	test_tmpfs_mpol();
+	test_move_pages();
 
 	umount_dir(plain);
 	rmdir(base_dir);
