@@ -63,8 +63,12 @@
 #define SHARED_TURN_MS		50
 #define SHARED_MAX_PER_PAGE	2	/* migrations per page allowed */
 #define SHARED_CAP_MS		90000
-#define SHARED_SOLO_SCANS	30	/* then one node alone: they follow */
-#define SHARED_SOLO_CAP_MS	60000
+/*
+ * Then one node alone: they follow, but a page AutoNUMA moved b times
+ * waits for 4^b - 1 more faults (15 after two moves), a pass each.
+ */
+#define SHARED_SOLO_SCANS	60
+#define SHARED_SOLO_CAP_MS	90000
 
 #define DISABLE_LEN		(16 * SZ_1M)
 #define DISABLE_WARMUP_SCANS	2
