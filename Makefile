@@ -11,7 +11,7 @@
 #   make export   write that branch back into patches/, series and the new files
 #   make kernel FLAVOUR=f   build one flavour (autonuma debug none numa_balancing nothp)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about an hour)
-#   make bench-short  its smoke test (about 2 minutes)
+#   make bench-short  its smoke test, traffic plugin included (about 6 minutes)
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
 
 FLAVOUR ?= autonuma
