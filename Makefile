@@ -13,7 +13,7 @@
 #   make vmtests  upstream's vm selftests with AutoNUMA off and on, all of
 #                 them (make check runs a subset)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about an hour)
-#   make bench-short  its smoke test (about 2 minutes)
+#   make bench-short  its smoke test, traffic plugin included (about 6 minutes)
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
 
 FLAVOUR ?= autonuma

@@ -31,6 +31,7 @@
 
 #define MPOL_DEFAULT	0
 #define MPOL_BIND	2
+#define MPOL_INTERLEAVE	3
 #define NODEMASK_BITS	64	/* one unsigned long; CONFIG_NODES_SHIFT <= 6 */
 #define SLOW_SAMPLE_NS	(50ULL * 1000 * 1000)
 #define MAX_BACKOFF	16
@@ -143,10 +144,12 @@ int common_opt(struct common_opts *o, int c, const char *arg)
 			o->bind = BIND_HARD;
 		else if (!strcmp(arg, "inverse"))
 			o->bind = BIND_INVERSE;
+		else if (!strcmp(arg, "interleave"))
+			o->bind = BIND_INTERLEAVE;
 		else if (!strcmp(arg, "none"))
 			o->bind = BIND_NONE;
 		else
-			usage_error("--bind: unknown '%s' (hard, inverse, none)",
+			usage_error("--bind: unknown '%s' (hard, inverse, interleave, none)",
 				    arg);
 		return 1;
 	case 'S':
@@ -174,6 +177,8 @@ void common_usage(void)
 	       "  --threads N       threads (default: from the topology; >= 1)\n"
 	       "  --bind=hard       threads on the node of their memory (the ideal)\n"
 	       "  --bind=inverse    threads on the far node from their memory\n"
+	       "  --bind=interleave threads on their home node, memory interleaved\n"
+	       "                    over all nodes ((N-1)/N remote: a known answer)\n"
 	       "  --sample-ms MS    locality sampling period per thread (500)\n"
 	       "  --sample-pages N  pages per sample (128)\n"
 	       "  --label NAME      policy label in the output (default: detected)\n"
@@ -446,6 +451,23 @@ void bind_memory(void *addr, size_t len, int node)
 	if (syscall(SYS_mbind, addr, len, MPOL_BIND, &mask, NODEMASK_BITS + 1,
 		    0))
 		die("mbind(node %d): %s", node, strerror(errno));
+}
+
+/* @b's memory placement: on @node, or interleaved over all nodes. */
+void bind_memory_as(void *addr, size_t len, int node, enum bind b)
+{
+	unsigned long mask = 0;
+	int i;
+
+	if (b != BIND_INTERLEAVE) {
+		bind_memory(addr, len, node);
+		return;
+	}
+	for (i = 0; i < topo.nr_nodes; i++)
+		mask |= 1UL << topo.node[i];
+	if (syscall(SYS_mbind, addr, len, MPOL_INTERLEAVE, &mask,
+		    NODEMASK_BITS + 1, 0))
+		die("mbind(MPOL_INTERLEAVE): %s", strerror(errno));
 }
 
 void set_task_membind(int node)
@@ -972,7 +994,8 @@ void snapshot_summary(const struct snapshot *a, const struct snapshot *b,
 
 const char *bind_name(enum bind b)
 {
-	return b == BIND_HARD ? "hard" : b == BIND_INVERSE ? "inverse" : "none";
+	return b == BIND_HARD ? "hard" : b == BIND_INVERSE ? "inverse" :
+	       b == BIND_INTERLEAVE ? "interleave" : "none";
 }
 
 /* The policy in force: the label given, the bind, or what the kernel does. */

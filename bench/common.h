@@ -19,7 +19,7 @@
 #define HPAGE_SZ	(2UL << 20)
 
 /* Bind policies a program can apply itself (--bind=). */
-enum bind { BIND_NONE, BIND_HARD, BIND_INVERSE };
+enum bind { BIND_NONE, BIND_HARD, BIND_INVERSE, BIND_INTERLEAVE };
 
 /* What the guest looks like, read at start-up. */
 struct topo {
@@ -86,6 +86,7 @@ void check_fits(const long need_mb[MAX_NODES], long total);
 /* Binding, through raw syscalls (no libnuma). */
 void bind_cpus_to_node(int node);
 void bind_memory(void *addr, size_t len, int node);
+void bind_memory_as(void *addr, size_t len, int node, enum bind b);
 void set_task_membind(int node);
 void set_task_default_policy(void);
 void *alloc_aligned(size_t len);
@@ -174,5 +175,21 @@ const char *policy_label(const struct common_opts *o);
 const char *bind_name(enum bind b);
 void *shared_alloc(size_t len);
 void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Region markers for the emulator's traffic plugin (bench/plugin/): nops
+ * with a magic displacement, "nopl 0x41554e01(%rax)" to open the measured
+ * region and "nopl 0x41554e02(%rax)" to close it.  Without the plugin they
+ * are plain nops.
+ */
+static inline void traffic_mark_start(void)
+{
+	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x01, 0x4e, 0x55, 0x41" ::: "memory");
+}
+
+static inline void traffic_mark_stop(void)
+{
+	__asm__ volatile(".byte 0x0f, 0x1f, 0x80, 0x02, 0x4e, 0x55, 0x41" ::: "memory");
+}
 
 #endif

@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	topo_read();
+	if (opt.bind == BIND_INTERLEAVE)
+		usage_error("--bind=interleave: forkstorm binds CPUs only");
 	if (opt.bind == BIND_INVERSE && topo.nr_nodes < 2)
 		usage_error("--bind=inverse needs at least 2 nodes");
 	if (opt.threads)

@@ -46,6 +46,7 @@ numactl_memhog() {
 	case $1 in
 	--bind=hard) wrap="numactl --cpunodebind=0 --membind=0" ;;
 	--bind=inverse) wrap="numactl --cpunodebind=1 --membind=0" ;;
+	--bind=interleave) wrap="numactl --cpunodebind=0 --interleave=all" ;;
 	esac
 	grep -E '^(numa_|pgmigrate_)' /proc/vmstat >/tmp/vm0
 	# shellcheck disable=SC2086
@@ -85,7 +86,7 @@ run() {
 	fi
 	bind=
 	case $policy in
-	hard|inverse) bind=--bind=$policy ;;
+	hard|inverse|interleave) bind=--bind=$policy ;;
 	esac
 	# shellcheck disable=SC2086
 	case $bench in

@@ -87,7 +87,7 @@ static int run_node_of(const struct proc_spec *ps, int t)
 {
 	int home = home_of(ps, t);
 
-	if (opt.bind == BIND_HARD)
+	if (opt.bind == BIND_HARD || opt.bind == BIND_INTERLEAVE)
 		return home;
 	if (opt.bind == BIND_INVERSE)
 		return far_node(home);
@@ -128,7 +128,7 @@ static void *worker_main(void *arg)
 	if (ps->thread_alloc) {
 		region = alloc_aligned(sz);
 		if (opt.bind != BIND_NONE)
-			bind_memory(region, sz, home);
+			bind_memory_as(region, sz, home, opt.bind);
 		else if (ps->same_node)
 			set_task_membind(topo.node[0]);
 		memset(region, 1, sz);
@@ -200,7 +200,8 @@ static int proc_main(int p)
 				size_t off, sz;
 
 				slice(ps->len, ps->nthreads, t, &off, &sz);
-				bind_memory(buf + off, sz, home_of(ps, t));
+				bind_memory_as(buf + off, sz, home_of(ps, t),
+					       opt.bind);
 			}
 		} else if (ps->same_node) {
 			set_task_membind(topo.node[0]);
@@ -275,7 +276,10 @@ static void check_memory(void)
 		const struct proc_spec *ps = &specs[p];
 
 		total += ps->len >> 20;
-		if (opt.bind != BIND_NONE) {
+		if (opt.bind == BIND_INTERLEAVE) {
+			for (t = 0; t < topo.nr_nodes; t++)
+				need[t] += (ps->len >> 20) / topo.nr_nodes + 1;
+		} else if (opt.bind != BIND_NONE) {
 			for (t = 0; t < ps->nthreads; t++) {
 				size_t off, sz;
 
@@ -495,6 +499,9 @@ int main(int argc, char **argv)
 	}
 	wait_ready(nr_slots + nr_specs, pids);
 
+	/* The traffic plugin's region: from the release to the stop. */
+	out("BENCH-TRAFFIC bench=%s region=marked", name);
+	traffic_mark_start();
 	t0 = now_ns();
 	sh->t0 = t0;
 	__atomic_store_n(&sh->go, 1, __ATOMIC_RELEASE);
@@ -517,8 +524,10 @@ int main(int argc, char **argv)
 			wake = stop_at;
 		sleep_until(wake);
 		now = now_ns();
-		if (stop_at && now >= stop_at)
+		if (stop_at && now >= stop_at && !sh->stop) {
+			traffic_mark_stop();
 			__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+		}
 		if (half_at && !t_half && now >= half_at) {
 			/* the second half: scanning once placement settled */
 			snapshot_take(&half);
@@ -536,6 +545,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	traffic_mark_stop();	/* fixed work: when the last thread is done */
 	snapshot_take(&after);
 	if (t_half && now_ns() > t_half)
 		settled_scan = (snapshot_delta(&half, &after,

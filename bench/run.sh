@@ -2,16 +2,31 @@
 # bench/run.sh [options]: run the NUMA benchmarks under every placement
 # policy in QEMU guests and generate the results page.
 #
-#   --short            smoke test: numa01 and numa02 under none, hard and
-#                      inverse, 10 s runs, one repeat, no 4-node guest, into
-#                      $BUILD/bench-short; fails unless hard bind is >= 90 %
-#                      local and inverse bind <= 10 % (about 2 minutes)
+#   --short            smoke test: numa01 and numa02 under none, hard,
+#                      inverse and interleave, 10 s runs, one repeat, no
+#                      4-node guest, with --traffic, into $BUILD/bench-short;
+#                      fails unless hard bind is >= 90 % local and inverse
+#                      bind <= 10 % (about 6 minutes)
+#   --traffic          count every memory access of the main guest with the
+#                      emulator's traffic plugin (harness/qemu.sh --traffic):
+#                      DIR/traffic.csv, one row per run, DIR/traffic/ the
+#                      plugin's files; fails unless the user accesses of
+#                      hard bind are <= 1 % remote, of inverse >= 99 %, of
+#                      interleave within 3 points of (N-1)/N, and < 1 % of
+#                      user accesses fall outside the nodes' RAM;
+#                      BENCH_TRAFFIC_ARGS passes harness/qemu.sh
+#                      --traffic-args (e.g. mem-order=1:0, a wrong node
+#                      mapping the checks must catch)
 #   --repeat N         repeats per (benchmark, policy) on the main guest (3)
 #   --bench LIST       benchmarks, comma separated (default all):
 #                      numa01 numa01_thread_alloc numa01_same_node numa02
 #                      numa02_smt overcommit forkstorm memhog
-#   --policy LIST      policies, comma separated (default all):
-#                      none numa_balancing autonuma hard inverse
+#   --policy LIST      policies, comma separated (default all but
+#                      interleave):
+#                      none numa_balancing autonuma hard inverse interleave
+#                      (interleave: threads on their home node, memory
+#                      interleaved over all nodes; a known answer for
+#                      --traffic)
 #   --seconds S        length of every numa01/numa02/overcommit run
 #                      (default 30 for numa01 and overcommit, 20 for numa02)
 #   --threads N        --threads for numa01 (per process) and numa02
@@ -25,7 +40,7 @@
 #   --build            build missing kernel flavours (harness/prepare.sh)
 #
 # Policies boot these kernel flavours (override with the environment):
-#   none, hard, inverse  BENCH_NONE_FLAVOUR (none)
+#   none, hard, inverse, interleave  BENCH_NONE_FLAVOUR (none)
 #   numa_balancing       BENCH_NUMA_BALANCING_FLAVOUR (numa_balancing)
 #   autonuma             BENCH_AUTONUMA_FLAVOUR (autonuma)
 # The guest switches AutoNUMA and kernel.numa_balancing to what the policy
@@ -40,19 +55,21 @@
 BENCH=$ROOT/bench
 ALL_BENCHES="numa01 numa01_thread_alloc numa01_same_node numa02 numa02_smt overcommit forkstorm memhog"
 ALL_POLICIES="none numa_balancing autonuma hard inverse"
+KNOWN_POLICIES="$ALL_POLICIES interleave"
 start=$(date +%s)
 cmdline="bench/run.sh${*:+ $*}"
-for v in BENCH_NONE_FLAVOUR BENCH_NUMA_BALANCING_FLAVOUR BENCH_AUTONUMA_FLAVOUR; do
+for v in BENCH_NONE_FLAVOUR BENCH_NUMA_BALANCING_FLAVOUR BENCH_AUTONUMA_FLAVOUR BENCH_TRAFFIC_ARGS; do
 	eval "x=\${$v:-}"
 	[ -z "$x" ] || cmdline="$v=$x $cmdline"
 done
 
-short=0 repeat=3 benches= policies= seconds= threads= build=0 out=
+short=0 traffic=0 repeat=3 benches= policies= seconds= threads= build=0 out=
 topo=2x2x1024 topo4=4x1x512 default_matrix=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--short) short=1 default_matrix=0; shift; continue ;;
 	--build) build=1; shift; continue ;;
+	--traffic) traffic=1; shift; continue ;;
 	--help|-h) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	esac
 	case $1 in
@@ -82,8 +99,8 @@ in_list() {
 }
 
 if [ $short = 1 ]; then
-	: "${benches:=numa01 numa02}" "${policies:=none hard inverse}"
-	repeat=1 topo4=none
+	: "${benches:=numa01 numa02}" "${policies:=none hard inverse interleave}"
+	repeat=1 topo4=none traffic=1
 	: "${seconds:=10}"
 fi
 : "${benches:=$ALL_BENCHES}" "${policies:=$ALL_POLICIES}"
@@ -93,7 +110,7 @@ for b in $benches; do
 	in_list "$b" "$ALL_BENCHES" || die "--bench: unknown benchmark '$b' (known: $ALL_BENCHES)"
 done
 for p in $policies; do
-	in_list "$p" "$ALL_POLICIES" || die "--policy: unknown policy '$p' (known: $ALL_POLICIES)"
+	in_list "$p" "$KNOWN_POLICIES" || die "--policy: unknown policy '$p' (known: $KNOWN_POLICIES)"
 done
 check_uint --repeat "$repeat" 1
 [ -z "$seconds" ] || check_uint --seconds "$seconds" 1
@@ -133,7 +150,7 @@ fi
 
 flavour_of() {
 	case $1 in
-	none|hard|inverse) echo "${BENCH_NONE_FLAVOUR:-none}" ;;
+	none|hard|inverse|interleave) echo "${BENCH_NONE_FLAVOUR:-none}" ;;
 	numa_balancing) echo "${BENCH_NUMA_BALANCING_FLAVOUR:-numa_balancing}" ;;
 	autonuma) echo "${BENCH_AUTONUMA_FLAVOUR:-autonuma}" ;;
 	esac
@@ -189,6 +206,11 @@ mkdir -p "$logs"
 csv=$out/runs.csv
 echo "topo,flavour,policy,bench,repeat,status,wall_s,user_s,sys_s,setup_s,rate_mbs,procs_per_s,final_local_pct,t90_s,migrated,hint_faults,hint_faults_local,pte_updates,knuma_ms,autonuma_migrated,samples,enoent,efault,unknown_pct,variant,settled_scan_ps,series" >"$csv"
 failed=0 autonuma_notyet=0
+tcsv=$out/traffic.csv
+if [ $traffic = 1 ]; then
+	mkdir -p "$out/traffic"
+	echo "topo,flavour,policy,bench,repeat,region,seconds,user_local,user_remote,kernel_local,kernel_remote,user_other,other,io,user_remote_pct,remote_pct,status" >"$tcsv"
+fi
 
 # args BENCH: the program options of one run.
 args() {
@@ -230,15 +252,34 @@ EOF
 		return 0
 	fi
 	secs=$((runs * (s_long + 45) + 180))
-	msg "$name guest ($t), $f kernel, repeat $r: $(echo $pols) x $(echo $bs | wc -w) benchmark(s)"
+	# Only the main guest is counted; the plugin slows setup and boot.
+	set --
+	tfile=
+	if [ $traffic = 1 ] && [ "$name" = "$main_name" ]; then
+		tfile=$out/traffic/$name-$f-r$r.tsv
+		set -- --traffic "$tfile"
+		[ -z "${BENCH_TRAFFIC_ARGS:-}" ] ||
+			set -- "$@" --traffic-args "$BENCH_TRAFFIC_ARGS"
+		secs=$((secs * 2))
+	fi
+	msg "$name guest ($t), $f kernel, repeat $r: $(echo $pols) x $(echo $bs | wc -w) benchmark(s)${tfile:+, traffic counted}"
 	st=0
 	"$HARNESS/qemu.sh" --flavour "$f" --nodes "$n" --cpus-per-node "$c" \
 		--mem-per-node "$m" --script "$script" --timeout "$secs" \
-		--append "kunit.enable=0 quiet" --log "$log" || st=$?
+		--append "kunit.enable=0 quiet" --log "$log" "$@" || st=$?
 	[ $st = 0 ] || { failed=1; msg "guest exit status $st, see $log"; }
 	grep -a '^BENCH-' "$log" >"$out/console/$name-$f-r$r.txt" || true
 	awk -v topo="$name" -v flavour="$f" -v dir="$out/series" \
 		-f "$BENCH/parse.awk" "$log" >>"$csv"
+	if [ -n "$tfile" ]; then
+		if [ -f "$tfile" ]; then
+			awk -v topo="$name" -v flavour="$f" \
+				-f "$BENCH/traffic.awk" "$tfile" "$log" >>"$tcsv"
+		else
+			failed=1
+			msg "no traffic counts from this guest ($tfile)"
+		fi
+	fi
 	if grep -q '^BENCH-NOTYET policy=autonuma' "$log"; then
 		autonuma_notyet=1
 	fi
@@ -300,6 +341,33 @@ sanity=$(awk -F, -v topo="$main_name" '
 			print "passed (" n + 0 " hard/inverse runs; every run completed)"
 	}' "$csv")
 case $sanity in FAILED*) failed=1 ;; esac
+# The traffic plugin's known answers, on user accesses (the kernel's own
+# data and page tables sit mostly on node 0 whatever the policy): hard
+# bind <= 1 % remote, inverse >= 99 %, interleave within 3 points of
+# (N-1)/N; and < 1 % of user accesses outside every node's RAM (a wrong
+# address calibration shows there first).
+if [ $traffic = 1 ]; then
+	tsanity=$(awk -F, -v topo="$main_name" -v nodes="${topo%%x*}" '
+		NR == 1 { next }
+		$1 != topo { next }
+		$17 != "ok" { bad = bad " " $4 "/" $3 "=" $17; next }
+		{ n++; u = $8 + $9 + $12; r = $15
+		  if (u > 0 && $12 / u > 0.01) bad = bad " " $4 "/" $3 ":user_other=" sprintf("%.2f%%", 100 * $12 / u) }
+		$3 == "hard" && r > 1 { bad = bad " " $4 "/hard=" r "%" }
+		$3 == "inverse" && r < 99 { bad = bad " " $4 "/inverse=" r "%" }
+		$3 == "interleave" { want = 100 * (nodes - 1) / nodes
+			if (r < want - 3 || r > want + 3) bad = bad " " $4 "/interleave=" r "%" }
+		END {
+			if (bad != "")
+				print "FAILED:" bad
+			else if (!n)
+				print "FAILED: no counted run"
+			else
+				print "passed (" n " runs counted)"
+		}' "$tcsv")
+	case $tsanity in FAILED*) failed=1 ;; esac
+	sanity="$sanity; traffic $tsanity"
+fi
 
 dur=$(($(date +%s) - start))
 host_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)

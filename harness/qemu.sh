@@ -21,13 +21,21 @@
 #   --append ARGS      extra kernel command line
 #   --timeout S        wall-clock limit in seconds (default 600)
 #   --log FILE         console log (default $BUILD/logs/FLAVOUR-NODESn-WHAT.log)
+#   --traffic FILE     count every guest memory access with the traffic
+#                      plugin (bench/plugin/, built here): local/remote,
+#                      user/kernel, per vCPU, a time series and the regions
+#                      the guest marks, written to FILE (TSV, see
+#                      bench/README.md) while the guest runs and at its end
+#   --traffic-args A   extra plugin arguments, comma separated key=value
+#                      (interval=MS, hist=1, addr=ram|gpa, mem-order=1:0,
+#                      bases=HEX:HEX; see bench/plugin/traffic.c)
 #
 # Exit status: 0 when the guest printed "HARNESS-DONE rc=0"; 1 when it
 # printed another rc; 2 when it never finished (timeout, hang, panic).
 . "$(dirname -- "$0")/lib.sh"
 
 flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log= script=
-hpmem=0
+hpmem=0 traffic= targs=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -41,6 +49,8 @@ while [ $# -gt 0 ]; do
 	--script)		script=$2 run=script ;;
 	--timeout)		timeout=$2 ;;
 	--log)			log=$2 ;;
+	--traffic)		traffic=$2 ;;
+	--traffic-args)		targs=$2 ;;
 	*)			die "unknown option $1 (see the top of $0)" ;;
 	esac
 	shift 2
@@ -64,6 +74,31 @@ boot|kselftest|demo|shell) ;;
 script) [ -f "$script" ] || die "--script: '$script' is not a file" ;;
 *) die "--run: unknown '$run' (boot, kselftest, demo, shell, script)" ;;
 esac
+if [ -n "$traffic" ]; then
+	case $traffic in
+	*,*) die "--traffic: '$traffic': QEMU's -plugin option cannot take a file name with a comma" ;;
+	*/) die "--traffic: '$traffic' is a directory, not a file" ;;
+	esac
+	[ ! -d "$traffic" ] || die "--traffic: '$traffic' is a directory, not a file"
+	tdir=$(dirname -- "$traffic")
+	[ -d "$tdir" ] && [ -w "$tdir" ] ||
+		die "--traffic: cannot write in directory '$tdir'"
+	traffic=$(cd "$tdir" && pwd)/${traffic##*/}
+	[ "$hpmem" = 0 ] ||
+		die "--traffic: the plugin knows no hot-added node (--hotplug-mem)"
+	[ "${AUTONUMA_KVM:-0}" != 1 ] || die "--traffic: the plugin needs TCG (unset AUTONUMA_KVM)"
+	make -s -C "$ROOT/bench/plugin" OUT="$BUILD/plugin" >/dev/null ||
+		die "--traffic: building the plugin failed"
+fi
+if [ -n "$targs" ]; then
+	[ -n "$traffic" ] || die "--traffic-args needs --traffic FILE"
+	for a in $(echo "$targs" | tr ',' ' '); do
+		case $a in
+		interval=*|hist=*|addr=*|mem-order=*|bases=*) ;;
+		*) die "--traffic-args: '$a' is not one of interval=MS, hist=0|1, addr=ram|gpa, mem-order=N:N..., bases=HEX:HEX..." ;;
+		esac
+	done
+fi
 # Validated before waiting for the machine-wide lock, so that a bad option
 # fails at once.
 heavy_lock
@@ -125,10 +160,44 @@ set -- qemu-system-x86_64 -accel "$accel" -cpu max \
 	-smp "$cpu,sockets=$nodes,cores=$cpn,threads=1" \
 	-m "$ram" $numa -kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline" -nographic -no-reboot -nodefaults -serial mon:stdio
+# The traffic plugin gets the layout built above: vCPU v on node v / cpn,
+# node n's memory is memdev mN.  QEMU 7.2's qemu_plugin_hwaddr_phys_addr()
+# reports a RAM access neither by guest-physical address nor by RAM block
+# offset: calibrated with hard-bound guests (bench/README.md, "Traffic"),
+# it is the block's offset in QEMU's RAM address space plus the memdev's
+# offset in the machine's RAM (n x mem: m1 of a 2 x 1024 MiB guest, at
+# guest-physical 1 GiB and block offset 1 GiB, shows at 2 GiB).  The block
+# offsets come from QEMU itself: this very command line, paused before
+# the guest's first instruction, asked "info ramblock" (Ctrl-A c switches
+# the serial mux to the monitor).  lowmem is for addr=gpa only (a QEMU
+# whose API reports guest-physical addresses): x86 "pc" keeps RAM below
+# the PCI hole up to 3.5 GiB and splits at 3 GiB above that.
+if [ -n "$traffic" ]; then
+	blocks=$(printf '\001cinfo ramblock\nquit\n' |
+		timeout 60 "$@" -S 2>&1) ||
+		die "--traffic: QEMU did not answer 'info ramblock': $(echo "$blocks" | tail -2)"
+	bases= n=0
+	while [ $n -lt "$nodes" ]; do
+		b=$(echo "$blocks" | tr -d '\r' | awk -v id="m$n" '
+			$1 == id || $1 ~ ("/" id "$") {
+				for (i = 2; i <= NF; i++)
+					if ($i ~ /^0x/) { print $i; exit }
+			}')
+		[ -n "$b" ] || die "--traffic: QEMU's 'info ramblock' lists no block for memdev m$n"
+		bases="$bases${bases:+:}$(printf '0x%x' $((b + n * mem * 1048576)))"
+		n=$((n + 1))
+	done
+	total=$((mem * nodes))
+	lowmem=$total
+	[ $total -lt 3584 ] || lowmem=3072
+	rm -f "$traffic"
+	set -- "$@" -plugin "$BUILD/plugin/traffic.so,nodes=$nodes,cpus-per-node=$cpn,mem-per-node=$mem,bases=$bases,lowmem=$lowmem,out=$traffic${targs:+,$targs}"
+	msg "traffic plugin: node memory at $bases as the plugin API reports it"
+fi
 
 hp=
 [ "$hpmem" = 0 ] || hp=" + node $nodes: no CPU, $hpmem MiB hot-added"
-msg "booting $flavour: $nodes node(s) x $cpn CPU(s) x $mem MiB$hp, run=$run, log $log"
+msg "booting $flavour: $nodes node(s) x $cpn CPU(s) x $mem MiB$hp, run=$run, log $log${traffic:+, traffic $traffic}"
 if [ "$run" = shell ]; then
 	"$@"
 	exit 0
@@ -167,6 +236,10 @@ if [ -z "$rc" ]; then
 	grep -E 'Kernel panic|BUG:|Oops' "$log" | head -3 >&2
 	msg "error: guest did not finish (panic or crash) after $secs s, see $log"
 	where_stopped
+	exit 2
+fi
+if [ -n "$traffic" ] && ! tail -1 "$traffic" 2>/dev/null | grep -qx end; then
+	msg "error: the traffic plugin did not finish $traffic"
 	exit 2
 fi
 msg "guest finished in $secs s with rc=$rc"
