@@ -74,7 +74,7 @@ static FILE *out;
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t sampler;
 static int sampler_on, sampler_stop;
-static pthread_cond_t sampler_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t sampler_cond;
 static struct timespec t_start;
 static unsigned long series_seq;
 
@@ -371,6 +371,7 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 	long mem_mib = 0, low_mib = -1;
 	unsigned int v;
 	int i, seen[MAX_NODES] = { 0 };
+	pthread_condattr_t ca;
 
 	if (!info->system_emulation)
 		return bad("%s", "needs system emulation");
@@ -476,7 +477,7 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 		(unsigned long)(low_bytes >> 20), nr_vcpus);
 	for (i = 0; i < nodes; i++)
 		fprintf(out, "%s%d", i ? ":" : "", mem_order[i]);
-	fprintf(out, "\tbases=");
+	fprintf(out, "\tinterval=%ld\tbases=", interval_ms);
 	for (i = 0; i < nodes; i++)
 		fprintf(out, "%s0x%lx", i ? ":" : "", (unsigned long)base[i]);
 	fprintf(out, "\n# kind\tid\tt0_ms\tt1_ms\tvcpu\tnode\tuser_local\tuser_remote\tuser_other\tuser_io\tkernel_local\tkernel_remote\tkernel_other\tkernel_io\n");
@@ -484,6 +485,15 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb);
 	qemu_plugin_register_atexit_cb(id, on_exit_cb, NULL);
+	/*
+	 * The sampler's deadlines are CLOCK_MONOTONIC: a condition variable
+	 * waits on CLOCK_REALTIME unless told otherwise, and would then time
+	 * out at once, writing the series as fast as it can.
+	 */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sampler_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	if (interval_ms > 0 && !pthread_create(&sampler, NULL, sampler_main, NULL))
 		sampler_on = 1;
 	return 0;
