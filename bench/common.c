@@ -164,6 +164,9 @@ int common_opt(struct common_opts *o, int c, const char *arg)
 	case 'q':
 		o->quiet = 1;
 		return 1;
+	case 'B':
+		o->bad_start = 1;
+		return 1;
 	}
 	return 0;
 }
@@ -183,6 +186,8 @@ void common_usage(void)
 	       "  --sample-pages N  pages per sample (128)\n"
 	       "  --label NAME      policy label in the output (default: detected)\n"
 	       "  --quiet           no BENCH-SAMPLE lines\n"
+	       "  --bad-start       set up as --bind=inverse (threads on the far node\n"
+	       "                    from their memory), then release both at the start\n"
 	       "Exit status: 0 ok, 1 failure, 2 bad option or too big for the guest.\n");
 }
 
@@ -485,6 +490,28 @@ void set_task_default_policy(void)
 		die("set_mempolicy(MPOL_DEFAULT): %s", strerror(errno));
 }
 
+/* Let the thread run on every online CPU again. */
+void unbind_cpus(void)
+{
+	cpu_set_t all;
+	int i, c;
+
+	CPU_ZERO(&all);
+	for (i = 0; i < topo.nr_nodes; i++)
+		for (c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &topo.cpus[i]))
+				CPU_SET(c, &all);
+	if (sched_setaffinity(0, sizeof(all), &all))
+		die("sched_setaffinity(all): %s", strerror(errno));
+}
+
+/* Drop a range's memory policy; its pages stay where they are. */
+void unbind_memory(void *addr, size_t len)
+{
+	if (syscall(SYS_mbind, addr, len, MPOL_DEFAULT, NULL, 0, 0))
+		die("mbind(MPOL_DEFAULT): %s", strerror(errno));
+}
+
 /* Anonymous memory aligned to a huge page, so THP can back all of it. */
 void *alloc_aligned(size_t len)
 {
@@ -750,11 +777,12 @@ void series_add(struct series *s, uint64_t t_ns, const struct counts *c)
 	p->local = c->local;
 	p->known = known;
 	p->unknown = c->unknown;
+	p->all = s->all;
 	if (!s->quiet)
-		out("BENCH-SAMPLE %s %u %.1f known=%llu unknown=%llu", s->bench,
-		    p->t_ms, 100.0 * c->local / known,
+		out("BENCH-SAMPLE %s %u %.1f known=%llu unknown=%llu all=%d",
+		    s->bench, p->t_ms, 100.0 * c->local / known,
 		    (unsigned long long)known,
-		    (unsigned long long)c->unknown);
+		    (unsigned long long)c->unknown, p->all);
 }
 
 /* Aggregate the latest sample of every thread taken since the start. */
@@ -762,16 +790,18 @@ void series_tick(struct series *s, struct slot *slots, int nr, uint64_t now)
 {
 	struct counts sum = { 0 }, c;
 	uint64_t t;
-	int i;
+	int i, have = 0;
 
 	for (i = 0; i < nr; i++) {
 		slot_read(&slots[i], &c, &t);
 		if (t < s->t0)
 			continue;
+		have++;
 		sum.local += c.local;
 		sum.remote += c.remote;
 		sum.unknown += c.unknown;
 	}
+	s->all = have == nr;
 	series_add(s, now, &sum);
 }
 
@@ -792,16 +822,26 @@ double series_final_pct(const struct series *s, uint32_t window_ms)
 	return 100.0 * local / known;
 }
 
+/*
+ * t90: the first point from which the share stays at or above 90 % to the
+ * end of the run, among the points where every thread has sampled (a
+ * point resting on a subset of the threads cannot start it); "never" when
+ * the last point is below 90 % or no point covers every thread.
+ */
 void series_t90(const struct series *s, char *buf, size_t len)
 {
-	int i;
+	int i, from = -1;
 
-	for (i = 0; i < s->n; i++)
-		if (s->p[i].local * 10 >= s->p[i].known * 9) {
-			snprintf(buf, len, "%.1f", s->p[i].t_ms / 1000.0);
-			return;
-		}
-	snprintf(buf, len, "never");
+	for (i = 0; i < s->n; i++) {
+		if (!s->p[i].all || s->p[i].local * 10 < s->p[i].known * 9)
+			from = -1;
+		else if (from < 0)
+			from = i;
+	}
+	if (from < 0)
+		snprintf(buf, len, "never");
+	else
+		snprintf(buf, len, "%.1f", s->p[from].t_ms / 1000.0);
 }
 
 /* ---- counters ---- */
@@ -908,10 +948,36 @@ static void snap_knuma(struct snapshot *s)
 	closedir(dp);
 }
 
+/*
+ * The whole guest's CPU time from the "cpu" line of /proc/stat, in clock
+ * ticks: user, nice, system, idle, iowait, irq, softirq, steal.  System
+ * time includes every kthread (the knuma_* ones, kswapd, kworkers).
+ */
+static void snap_stat(struct snapshot *s)
+{
+	static const char *const names[] = {
+		"user", "nice", "system", "idle", "iowait", "irq", "softirq",
+		"steal",
+	};
+	unsigned long long v[8];
+	char buf[4096], key[32];
+	int i;
+
+	if (!read_file("/proc/stat", buf, sizeof(buf)) ||
+	    sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+		return;
+	for (i = 0; i < 8; i++) {
+		snprintf(key, sizeof(key), "stat.%s", names[i]);
+		snap_add(s, key, v[i]);
+	}
+}
+
 void snapshot_take(struct snapshot *s)
 {
 	s->n = 0;
 	s->kv = NULL;
+	snap_stat(s);
 	snap_vmstat(s);
 	snap_sysfs(s, "/sys/kernel/mm/autonuma", "");
 	snap_knuma(s);
@@ -979,9 +1045,21 @@ void snapshot_print_deltas(const struct snapshot *a, const struct snapshot *b,
 void snapshot_summary(const struct snapshot *a, const struct snapshot *b,
 		      char *buf, size_t len)
 {
+	double hz = sysconf(_SC_CLK_TCK);
+	double user = (snapshot_delta(a, b, "stat.user") +
+		       snapshot_delta(a, b, "stat.nice")) / hz;
+	double sys = snapshot_delta(a, b, "stat.system") / hz;
+	double irq = (snapshot_delta(a, b, "stat.irq") +
+		      snapshot_delta(a, b, "stat.softirq")) / hz;
+	double knuma = snapshot_delta(a, b, "knuma_ms") / 1000.0;
+
 	snprintf(buf, len,
+		 "cpu_user_s=%.2f cpu_sys_s=%.2f cpu_irq_s=%.2f cpu_busy_s=%.2f "
+		 "knuma_pct=%.2f "
 		 "migrated=%lld hint_faults=%lld hint_faults_local=%lld "
 		 "pte_updates=%lld knuma_ms=%lld autonuma_migrated=%lld",
+		 user, sys, irq, user + sys + irq,
+		 user + sys + irq > 0 ? 100 * knuma / (user + sys + irq) : 0,
 		 (long long)snapshot_delta(a, b, "vmstat.pgmigrate_success"),
 		 (long long)snapshot_delta(a, b, "vmstat.numa_hint_faults"),
 		 (long long)snapshot_delta(a, b, "vmstat.numa_hint_faults_local"),

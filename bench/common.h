@@ -51,6 +51,7 @@ struct common_opts {
 	long sample_pages;		/* pages per sample */
 	const char *label;		/* policy label (default: detected) */
 	int quiet;			/* no BENCH-SAMPLE lines */
+	int bad_start;			/* set up inverse-bound, then release */
 };
 
 /* Long options shared by all programs, for getopt_long tables. */
@@ -64,6 +65,7 @@ struct common_opts {
 	{ "sample-pages", required_argument, NULL, 'P' },		\
 	{ "label",	  required_argument, NULL, 'L' },		\
 	{ "quiet",	  no_argument,	     NULL, 'q' },		\
+	{ "bad-start",	  no_argument,	     NULL, 'B' },		\
 	{ "help",	  no_argument,	     NULL, 'h' }
 
 extern const char *prog;
@@ -89,6 +91,8 @@ void bind_memory(void *addr, size_t len, int node);
 void bind_memory_as(void *addr, size_t len, int node, enum bind b);
 void set_task_membind(int node);
 void set_task_default_policy(void);
+void unbind_cpus(void);
+void unbind_memory(void *addr, size_t len);
 void *alloc_aligned(size_t len);
 int current_node(void);
 
@@ -143,9 +147,11 @@ struct series {
 	const char *bench;
 	int quiet;
 	uint64_t t0;
+	int all;			/* every thread has sampled */
 	int n, cap;
 	struct point {
 		uint32_t t_ms;
+		int all;
 		uint64_t local, known, unknown;
 	} *p;
 };

@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 	double wall, total;
 	struct rusage ru;
 	pthread_t rep;
-	char t90[16], counters[256];
+	char t90[16], counters[512];
 	int c, status;
 
 	prog = "forkstorm";
@@ -140,6 +140,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	topo_read();
+	if (opt.bad_start)
+		usage_error("--bad-start: forkstorm's processes are too short-lived");
 	if (opt.bind == BIND_INTERLEAVE)
 		usage_error("--bind=interleave: forkstorm binds CPUs only");
 	if (opt.bind == BIND_INVERSE && topo.nr_nodes < 2)
@@ -170,6 +172,7 @@ int main(int argc, char **argv)
 		stop_at = t0 + (uint64_t)(opt.seconds * 1e9);
 	ser.bench = "forkstorm";
 	ser.quiet = opt.quiet;
+	ser.all = 1;	/* each point is the children of its own period */
 	ser.t0 = t0;
 	fflush(NULL);
 	errno = pthread_create(&rep, NULL, reporter, &ser);

@@ -72,7 +72,8 @@ run() {
 	policy=$1 bench=$2 repeat=$3
 	shift 3
 	echo "BENCH-RUN policy=$policy bench=$bench repeat=$repeat"
-	set_policy "$policy"
+	# ref_*: the same switches on a kernel built without AutoNUMA
+	set_policy "${policy#ref_}"
 	rc=$?
 	if [ $rc = 1 ]; then
 		echo "BENCH-END rc=0"
@@ -88,15 +89,24 @@ run() {
 	case $policy in
 	hard|inverse|interleave) bind=--bind=$policy ;;
 	esac
-	# shellcheck disable=SC2086
+	# What is in force, as the kernel says (the two are exclusive).
+	echo "BENCH-POLICY policy=$policy autonuma=$(cat $A/enabled 2>/dev/null || echo absent) numa_balancing=$(cat $NB 2>/dev/null || echo absent)"
 	case $bench in
-	numa01)			numa01 $bind "$@" ;;
-	numa01_thread_alloc)	numa01 --thread-alloc $bind "$@" ;;
+	*_bad)			bad=--bad-start ;;
+	*)			bad= ;;
+	esac
+	# shellcheck disable=SC2086
+	case ${bench%_bad} in
+	numa01)			numa01 $bind $bad "$@" ;;
+	numa01_thread_alloc)	numa01 --thread-alloc $bind $bad "$@" ;;
 	numa01_same_node)	numa01 --force-same-node $bind "$@" ;;
-	numa02)			numa02 $bind "$@" ;;
-	numa02_smt)		numa02 --smt $bind "$@" ;;
+	numa02)			numa02 $bind $bad "$@" ;;
+	numa02_smt)		numa02 --smt $bind $bad "$@" ;;
 	overcommit)		overcommit $bind "$@" ;;
 	forkstorm)		forkstorm $bind "$@" ;;
+	hackbench)		hackbench "$@" ;;
+	hackbench_socket)	hackbench --socket "$@" ;;
+	pft)			pft "$@" ;;
 	memhog)
 		if [ -x /usr/bin/memhog ]; then
 			numactl_memhog "$bind" "$policy"

@@ -73,6 +73,8 @@ struct worker {
 };
 
 static struct common_opts opt;
+/* How the memory is placed and the threads bound until the start. */
+static enum bind setup_bind;
 static struct shared *sh;
 static struct proc_spec specs[MAX_PROCS];
 static int nr_specs, nr_slots;
@@ -87,9 +89,9 @@ static int run_node_of(const struct proc_spec *ps, int t)
 {
 	int home = home_of(ps, t);
 
-	if (opt.bind == BIND_HARD || opt.bind == BIND_INTERLEAVE)
+	if (setup_bind == BIND_HARD || setup_bind == BIND_INTERLEAVE)
 		return home;
-	if (opt.bind == BIND_INVERSE)
+	if (setup_bind == BIND_INVERSE)
 		return far_node(home);
 	return -1;
 }
@@ -127,12 +129,12 @@ static void *worker_main(void *arg)
 	slice(ps->len, ps->nthreads, w->t, &off, &sz);
 	if (ps->thread_alloc) {
 		region = alloc_aligned(sz);
-		if (opt.bind != BIND_NONE)
-			bind_memory_as(region, sz, home, opt.bind);
+		if (setup_bind != BIND_NONE)
+			bind_memory_as(region, sz, home, setup_bind);
 		else if (ps->same_node)
 			set_task_membind(topo.node[0]);
 		memset(region, 1, sz);
-		if (ps->same_node && opt.bind == BIND_NONE)
+		if (ps->same_node && setup_bind == BIND_NONE)
 			set_task_default_policy();
 		len = sz;
 	} else if (ps->shared) {
@@ -144,6 +146,12 @@ static void *worker_main(void *arg)
 	}
 	__atomic_add_fetch(&sh->ready, 1, __ATOMIC_ACQ_REL);
 	wait_go();
+	if (opt.bad_start) {
+		/* Released: from here on placement is the kernel's to fix. */
+		unbind_cpus();
+		if (ps->thread_alloc)
+			unbind_memory(region, len);
+	}
 
 	/* Stagger the samplers of all threads over one period. */
 	t = now_ns();
@@ -194,20 +202,20 @@ static int proc_main(int p)
 		die("out of memory");
 	if (!ps->thread_alloc) {
 		buf = alloc_aligned(ps->len);
-		if (opt.bind != BIND_NONE) {
+		if (setup_bind != BIND_NONE) {
 			/* Each thread's share of the buffer on its home node. */
 			for (t = 0; t < ps->nthreads; t++) {
 				size_t off, sz;
 
 				slice(ps->len, ps->nthreads, t, &off, &sz);
 				bind_memory_as(buf + off, sz, home_of(ps, t),
-					       opt.bind);
+					       setup_bind);
 			}
 		} else if (ps->same_node) {
 			set_task_membind(topo.node[0]);
 		}
 		memset(buf, 1, ps->len);
-		if (ps->same_node && opt.bind == BIND_NONE)
+		if (ps->same_node && setup_bind == BIND_NONE)
 			set_task_default_policy();
 	}
 	for (t = 0; t < ps->nthreads; t++) {
@@ -220,6 +228,8 @@ static int proc_main(int p)
 	}
 	__atomic_add_fetch(&sh->ready, 1, __ATOMIC_ACQ_REL);
 	wait_go();
+	if (opt.bad_start && buf)
+		unbind_memory(buf, ps->len);
 	getrusage(RUSAGE_SELF, &r0);
 	for (t = 0; t < ps->nthreads; t++)
 		pthread_join(w[t].tid, NULL);
@@ -276,10 +286,10 @@ static void check_memory(void)
 		const struct proc_spec *ps = &specs[p];
 
 		total += ps->len >> 20;
-		if (opt.bind == BIND_INTERLEAVE) {
+		if (setup_bind == BIND_INTERLEAVE) {
 			for (t = 0; t < topo.nr_nodes; t++)
 				need[t] += (ps->len >> 20) / topo.nr_nodes + 1;
-		} else if (opt.bind != BIND_NONE) {
+		} else if (setup_bind != BIND_NONE) {
 			for (t = 0; t < ps->nthreads; t++) {
 				size_t off, sz;
 
@@ -340,7 +350,7 @@ static void print_result(const char *name, const char *variant, long mb,
 	uint64_t end = 0, bytes = 0, samples = 0, slow = 0, sns = 0;
 	uint64_t enoent = 0, efault = 0, known = 0, unknown = 0;
 	double user = 0, sys = 0, wall;
-	char t90[16], counters[256];
+	char t90[16], counters[512];
 	int i;
 
 	for (i = 0; i < nr_slots; i++) {
@@ -371,7 +381,7 @@ static void print_result(const char *name, const char *variant, long mb,
 	    "wall_s=%.2f user_s=%.2f sys_s=%.2f setup_s=%.2f rate_mbs=%.0f "
 	    "final_local_pct=%.1f t90_s=%s samples=%llu slow_samples=%llu "
 	    "sample_ms_avg=%.2f enoent=%llu efault=%llu unknown_pct=%.1f "
-	    "settled_scan_ps=%.0f %s status=%s",
+	    "settled_scan_ps=%.0f start=%s %s status=%s",
 	    prog, variant, name, policy_label(&opt), bind_name(opt.bind),
 	    topo.nr_nodes, topo.nr_cpus, nr_specs, nr_slots, mb, opt.seconds,
 	    opt.passes, wall, user, sys, (t0 - t_setup) / 1e9,
@@ -380,7 +390,7 @@ static void print_result(const char *name, const char *variant, long mb,
 	    (unsigned long long)slow, samples ? sns / 1e6 / samples : 0,
 	    (unsigned long long)enoent, (unsigned long long)efault,
 	    known + unknown ? 100.0 * unknown / (known + unknown) : 0,
-	    settled_scan, counters,
+	    settled_scan, opt.bad_start ? "bad" : "natural", counters,
 	    failed ? "fail" : ser->n ? "ok" : "nosamples");
 }
 
@@ -434,10 +444,13 @@ int main(int argc, char **argv)
 		usage_error("--smt is a numa02 option");
 
 	topo_read();
-	if (opt.bind == BIND_INVERSE && topo.nr_nodes < 2)
-		usage_error("--bind=inverse needs at least 2 nodes");
-	if (opt.bind != BIND_NONE && same_node)
-		fprintf(stderr, "%s: --bind places the memory; --force-same-node ignored\n",
+	if (opt.bad_start && opt.bind != BIND_NONE)
+		usage_error("--bad-start and --bind exclude each other");
+	setup_bind = opt.bad_start ? BIND_INVERSE : opt.bind;
+	if (setup_bind == BIND_INVERSE && topo.nr_nodes < 2)
+		usage_error("--bind=inverse and --bad-start need at least 2 nodes");
+	if (setup_bind != BIND_NONE && same_node)
+		fprintf(stderr, "%s: --bind or --bad-start places the memory; --force-same-node ignored\n",
 			prog);
 	mb = opt.mb ? opt.mb : topo.total_mb[0] / 2;
 	if (!strcmp(prog, "numa01")) {
