@@ -39,7 +39,8 @@ BEGIN {
 	COLS = "wall_s user_s sys_s setup_s rate_mbs procs_per_s " \
 	       "final_local_pct t90_s migrated hint_faults hint_faults_local " \
 	       "pte_updates knuma_ms autonuma_migrated samples enoent efault " \
-	       "unknown_pct variant settled_scan_ps"
+	       "unknown_pct variant settled_scan_ps cpu_user_s cpu_sys_s " \
+	       "cpu_irq_s cpu_busy_s knuma_pct ops_per_s start"
 }
 
 { sub(/\r$/, "") }
