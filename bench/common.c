@@ -973,6 +973,15 @@ static void snap_stat(struct snapshot *s)
 	}
 }
 
+/* Only what the CPU times need: /proc/stat and the knuma kthreads. */
+void snapshot_take_cpu(struct snapshot *s)
+{
+	s->n = 0;
+	s->kv = NULL;
+	snap_stat(s);
+	snap_knuma(s);
+}
+
 void snapshot_take(struct snapshot *s)
 {
 	s->n = 0;
@@ -1041,17 +1050,21 @@ void snapshot_print_deltas(const struct snapshot *a, const struct snapshot *b,
 	    (long long)snapshot_delta(a, b, "knuma_ms"));
 }
 
-/* The deltas every BENCH-RESULT line carries. */
+/*
+ * The deltas every BENCH-RESULT line carries: counters from @a to @b, the
+ * CPU times from @cpu0 (the start of the measured phase; NULL: @a) to @b.
+ */
 void snapshot_summary(const struct snapshot *a, const struct snapshot *b,
-		      char *buf, size_t len)
+		      const struct snapshot *cpu0, char *buf, size_t len)
 {
+	const struct snapshot *c = cpu0 ? cpu0 : a;
 	double hz = sysconf(_SC_CLK_TCK);
-	double user = (snapshot_delta(a, b, "stat.user") +
-		       snapshot_delta(a, b, "stat.nice")) / hz;
-	double sys = snapshot_delta(a, b, "stat.system") / hz;
-	double irq = (snapshot_delta(a, b, "stat.irq") +
-		      snapshot_delta(a, b, "stat.softirq")) / hz;
-	double knuma = snapshot_delta(a, b, "knuma_ms") / 1000.0;
+	double user = (snapshot_delta(c, b, "stat.user") +
+		       snapshot_delta(c, b, "stat.nice")) / hz;
+	double sys = snapshot_delta(c, b, "stat.system") / hz;
+	double irq = (snapshot_delta(c, b, "stat.irq") +
+		      snapshot_delta(c, b, "stat.softirq")) / hz;
+	double knuma = snapshot_delta(c, b, "knuma_ms") / 1000.0;
 
 	snprintf(buf, len,
 		 "cpu_user_s=%.2f cpu_sys_s=%.2f cpu_irq_s=%.2f cpu_busy_s=%.2f "

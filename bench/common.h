@@ -176,7 +176,8 @@ int64_t snapshot_delta(const struct snapshot *a, const struct snapshot *b,
 void snapshot_print_deltas(const struct snapshot *a, const struct snapshot *b,
 			   const char *bench);
 void snapshot_summary(const struct snapshot *a, const struct snapshot *b,
-		      char *buf, size_t len);
+		      const struct snapshot *cpu0, char *buf, size_t len);
+void snapshot_take_cpu(struct snapshot *s);
 const char *policy_label(const struct common_opts *o);
 const char *bind_name(enum bind b);
 void *shared_alloc(size_t len);

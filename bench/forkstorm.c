@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 	series_t90(&ser, t90, sizeof(t90));
 	total = sh->c.local + sh->c.remote;
 	snapshot_print_deltas(&before, &after, "forkstorm");
-	snapshot_summary(&before, &after, counters, sizeof(counters));
+	snapshot_summary(&before, &after, NULL, counters, sizeof(counters));
 	out("BENCH-RESULT bench=forkstorm variant=default name=forkstorm "
 	    "policy=%s bind=%s nodes=%d cpus=%d procs=%ld jobs=%ld mb=%ld "
 	    "passes=%ld wall_s=%.2f user_s=%.2f sys_s=%.2f procs_per_s=%.1f "

@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 	snapshot_take(&after);
 	getrusage(RUSAGE_CHILDREN, &ru);
 	snapshot_print_deltas(&before, &after, "hackbench");
-	snapshot_summary(&before, &after, counters, sizeof(counters));
+	snapshot_summary(&before, &after, NULL, counters, sizeof(counters));
 	out("BENCH-RESULT bench=hackbench variant=%s name=hackbench policy=%s "
 	    "bind=none nodes=%d cpus=%d procs=%ld groups=%ld fds=%ld loops=%ld "
 	    "msg_size=%ld wall_s=%.2f user_s=%.2f sys_s=%.2f ops_per_s=%.0f "

@@ -344,8 +344,8 @@ static void wait_ready(int want, pid_t *pids)
 static void print_result(const char *name, const char *variant, long mb,
 			 uint64_t t_setup, uint64_t t0, const struct series *ser,
 			 const struct snapshot *before,
-			 const struct snapshot *after, int failed,
-			 double settled_scan)
+			 const struct snapshot *after, const struct snapshot *cpu0,
+			 int failed, double settled_scan)
 {
 	uint64_t end = 0, bytes = 0, samples = 0, slow = 0, sns = 0;
 	uint64_t enoent = 0, efault = 0, known = 0, unknown = 0;
@@ -375,7 +375,7 @@ static void print_result(const char *name, const char *variant, long mb,
 	}
 	wall = end > t0 ? (end - t0) / 1e9 : 0;
 	series_t90(ser, t90, sizeof(t90));
-	snapshot_summary(before, after, counters, sizeof(counters));
+	snapshot_summary(before, after, cpu0, counters, sizeof(counters));
 	out("BENCH-RESULT bench=%s variant=%s name=%s policy=%s bind=%s "
 	    "nodes=%d cpus=%d procs=%d threads=%d mb=%ld seconds=%g passes=%ld "
 	    "wall_s=%.2f user_s=%.2f sys_s=%.2f setup_s=%.2f rate_mbs=%.0f "
@@ -405,7 +405,7 @@ int main(int argc, char **argv)
 	};
 	int thread_alloc = 0, same_node = 0, smt = 0, c, p, failed = 0;
 	uint64_t t_setup, t0, next, stop_at = 0, half_at = 0, t_half = 0;
-	struct snapshot before, after, half;
+	struct snapshot before, after, half, cpu0;
 	double settled_scan = 0;
 	struct series ser = { 0 };
 	char name[64];
@@ -514,6 +514,7 @@ int main(int argc, char **argv)
 
 	/* The traffic plugin's region: from the release to the stop. */
 	out("BENCH-TRAFFIC bench=%s region=marked", name);
+	snapshot_take_cpu(&cpu0);
 	traffic_mark_start();
 	t0 = now_ns();
 	sh->t0 = t0;
@@ -568,6 +569,6 @@ int main(int argc, char **argv)
 			       ((now_ns() - t_half) / 1e9);
 	snapshot_print_deltas(&before, &after, name);
 	print_result(name, variant, total_mb, t_setup, t0, &ser, &before, &after,
-		     failed, settled_scan);
+		     &cpu0, failed, settled_scan);
 	return failed;
 }

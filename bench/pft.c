@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 	if ((uint64_t)minflt < faults)
 		failed = 1;
 	snapshot_print_deltas(&before, &after, "pft");
-	snapshot_summary(&before, &after, counters, sizeof(counters));
+	snapshot_summary(&before, &after, NULL, counters, sizeof(counters));
 	out("BENCH-RESULT bench=pft variant=default name=pft policy=%s bind=none "
 	    "nodes=%d cpus=%d threads=%ld mb=%ld passes=%ld wall_s=%.2f "
 	    "user_s=%.2f sys_s=%.2f ops_per_s=%.0f faults=%llu minflt=%ld "
