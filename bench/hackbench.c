@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 static struct common_opts opt;
-static long groups, fds = 10, loops = 100, msg_size = 100;
+static long groups, fds = 10, loops = 1000, msg_size = 100;
 static int use_socket;
 static volatile int *go;
 
@@ -89,7 +89,7 @@ static void usage(void)
 	printf("usage: hackbench [options]\n"
 	       "  --groups N    groups (default: one per CPU)\n"
 	       "  --fds N       senders and receivers per group (10)\n"
-	       "  --loops N     messages each sender sends each receiver (100)\n"
+	       "  --loops N     messages each sender sends each receiver (1000)\n"
 	       "  --msg-size B  bytes per message (100)\n"
 	       "  --socket      UNIX socket pairs instead of pipes\n");
 	common_usage();

@@ -380,7 +380,7 @@ EOF
   both at once (numa01 with its memory first placed on node 0), forkstorm
   200 short-lived processes per CPU, 2 per CPU at a time, each touching
   4 MiB, memhog 25 passes over half a node, hackbench one group of 10
-  senders and 10 receivers per CPU passing 100-byte messages through pipes
+  senders and 10 receivers per CPU passing 1000 100-byte messages from each sender to each receiver through pipes
   (hackbench_socket: UNIX sockets), pft one thread per CPU faulting fresh
   anonymous 4 KiB pages (64 MiB a pass, 10 passes).
 * The traffic plugin (QEMU TCG, `bench/plugin/traffic.c`) counts every
