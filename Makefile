@@ -12,7 +12,7 @@
 #   make kernel FLAVOUR=f   build one flavour (autonuma debug kasan none numa_balancing nothp)
 #   make vmtests  upstream's vm selftests with AutoNUMA off and on, all of
 #                 them (make check runs a subset)
-#   make bench    the benchmark matrix: bench/RESULTS.md (8-9 hours, bench/README.md "Time")
+#   make bench    the benchmark matrix: bench/RESULTS.md (about 6 hours, bench/README.md "Time")
 #   make bench-short  its smoke test, traffic plugin and model included (about 7 minutes)
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
 

@@ -3,7 +3,8 @@
 # policy in QEMU guests and generate the results page.
 #
 #   --short            smoke test: numa01 and numa02 under none, hard,
-#                      inverse and interleave on the autonuma kernel, 10 s
+#                      inverse, interleave and autonuma on the autonuma
+#                      kernel, 10 s
 #                      runs, one repeat, no 4-node guest, with --traffic,
 #                      and pft and hackbench under none and autonuma, into
 #                      $BUILD/bench-short; fails unless hard bind is >= 90 %
