@@ -770,9 +770,14 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 	}
 	if (filter != AUTONUMA_FILTER_QUEUE)
 		return;
-	if (autonuma_may_migrate(page, vma, addr, this_nid) &&
-	    autonuma_memory_may_follow(vma->vm_mm, this_nid) &&
-	    autonuma_queue_page(page, page_nid, this_nid)) {
+	if (!autonuma_may_migrate(page, vma, addr, this_nid))
+		return;
+	if (!autonuma_memory_may_follow(vma->vm_mm, this_nid)) {
+		/* the task belongs elsewhere: move it, not its memory */
+		autonuma_balance_soon();
+		return;
+	}
+	if (autonuma_queue_page(page, page_nid, this_nid)) {
 		if (vma->vm_mm->mm_autonuma)
 			atomic_long_add(nr, &vma->vm_mm->mm_autonuma->pages_queued);
 		autonuma_dbg("queued pfn %lx (%d pages) %d -> %d for %s/%d\n",

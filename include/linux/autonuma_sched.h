@@ -32,6 +32,7 @@ void __autonuma_sched_fork(unsigned long clone_flags, struct task_struct *p);
 int task_autonuma_node(struct task_struct *p);
 void autonuma_task_adopt_mm(struct sched_autonuma *sa, struct mm_struct *mm);
 bool autonuma_memory_may_follow(struct mm_struct *mm, int this_nid);
+void autonuma_balance_soon(void);
 void autonuma_register_mm(void);
 void autonuma_sched_set_disabled(struct mm_struct *mm, bool disabled);
 unsigned long autonuma_task_scan(void);

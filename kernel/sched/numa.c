@@ -444,9 +444,10 @@ static struct task_struct *autonuma_find_partner(struct task_struct *p,
  * Moving a task is cheaper than moving its memory.  When the task's own
  * statistics say it belongs on another node, and the balancer has not
  * found that it cannot go there (no idle CPU, no partner, affinity), its
- * memory does not follow it here: the balancer is asked to run at the next
- * tick instead.  Once moves were refused a few times in a row (a CPU of the
- * node may be busy only for a moment), memory follows the task.
+ * memory does not follow it here: the caller asks for the balancer to run
+ * at the next tick instead (autonuma_balance_soon()).  Once moves were
+ * refused a few times in a row (a CPU of the node may be busy only for a
+ * moment), memory follows the task.  It only answers; it changes nothing.
  *
  * Return: true when the page may be queued for @this_nid.
  */
@@ -463,10 +464,22 @@ bool autonuma_memory_may_follow(struct mm_struct *mm, int this_nid)
 	fault = sa_weights(sa, &tot);
 	nid = autonuma_select_node(fault, tot, nr_node_ids,
 				   READ_ONCE(sa->autonuma_node));
-	if (nid == NUMA_NO_NODE || nid == this_nid)
-		return true;
-	WRITE_ONCE(sa->next_balance, jiffies);
-	return false;
+	return nid == NUMA_NO_NODE || nid == this_nid;
+}
+
+/**
+ * autonuma_balance_soon - run the current task's balancer at the next tick
+ *
+ * For a task whose memory autonuma_memory_may_follow() keeps where it is:
+ * the task is to move to its memory instead, without waiting out
+ * AUTONUMA_BALANCE_MS since its last balancer run.
+ */
+void autonuma_balance_soon(void)
+{
+	struct sched_autonuma *sa = current->sched_autonuma;
+
+	if (sa)
+		WRITE_ONCE(sa->next_balance, jiffies);
 }
 
 /* Choose the node of @p and move it there if it runs elsewhere. */
