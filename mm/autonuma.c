@@ -1252,16 +1252,25 @@ static void autonuma_publish_mm(struct mm_autonuma *mma)
  * CPU back: it must never wait for a CPU holding scan_busy, or at nice 19
  * on a busy machine it would keep the mm's own tasks from scanning it for
  * seconds.  A task stops for a fatal signal, and otherwise scans its
- * budget, rescheduling on the way: the time is its own.
+ * budget, rescheduling on the way (autonuma_scan_yield()): the time is its
+ * own.
  */
 static bool autonuma_scan_should_stop(void)
 {
 	if (current->flags & PF_KTHREAD)
 		return kthread_should_stop() || need_resched();
-	if (fatal_signal_pending(current))
-		return true;
-	cond_resched();
-	return false;
+	return fatal_signal_pending(current);
+}
+
+/*
+ * Between two pieces of a scan that goes on: a task lets others run if
+ * they want the CPU.  knuma_scand need not: it stops instead (see
+ * autonuma_scan_should_stop()).
+ */
+static void autonuma_scan_yield(void)
+{
+	if (!(current->flags & PF_KTHREAD))
+		cond_resched();
 }
 
 /*
@@ -1281,7 +1290,7 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 	};
 	unsigned long addr = mma->scan_address, covered = 0;
 	struct vm_area_struct *vma;
-	bool moved = false;
+	bool moved = false, stop;
 
 	VMA_ITERATOR(vmi, mm, addr);
 
@@ -1297,10 +1306,13 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 
 	for_each_vma(vmi, vma) {
 		/* resume at this vma after a break */
-		if (moved && autonuma_scan_should_stop()) {
-			*done = false;
-			addr = max(addr, vma->vm_start);
-			goto out;
+		if (moved) {
+			if (autonuma_scan_should_stop()) {
+				*done = false;
+				addr = max(addr, vma->vm_start);
+				goto out;
+			}
+			autonuma_scan_yield();
 		}
 		moved = true;
 		if (!autonuma_vma_scannable(vma))
@@ -1314,8 +1326,13 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 			autonuma_change_prot(vma, addr, end);
 			covered += (end - addr) >> PAGE_SHIFT;
 			addr = end;
-			if (covered >= budget || autonuma_scan_should_stop() ||
-			    !autonuma_enabled() || autonuma_mm_exiting(mm)) {
+			stop = covered >= budget || autonuma_scan_should_stop();
+			if (!stop) {
+				autonuma_scan_yield();
+				stop = !autonuma_enabled() ||
+				       autonuma_mm_exiting(mm);
+			}
+			if (stop) {
 				*done = addr >= vma->vm_end && !find_vma(mm, addr);
 				goto out;
 			}
