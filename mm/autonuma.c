@@ -1274,39 +1274,28 @@ static void autonuma_scan_yield(void)
 }
 
 /*
- * Scan up to @budget pages of the mm of @mma, which the caller pinned,
- * holding @mma->scan_busy; less when the CPU is wanted elsewhere (the
- * caller reschedules after dropping scan_busy).  Returns the pages
- * covered; *@done tells whether the mm's pass is over (or the mm was busy
- * and is skipped in this pass).
+ * Count and mark the pages of the vmas of @scan's mm from *@addrp on, up
+ * to @budget pages; fewer when the CPU is wanted elsewhere (see
+ * autonuma_scan_should_stop()), AutoNUMA was switched off or the mm is
+ * exiting.  Called with the mm's mmap_lock held for reading.  Returns the
+ * pages covered and leaves in *@addrp where the pass resumes; *@done tells
+ * whether the pass is over.
  */
-static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
-				      unsigned long budget, bool *done)
+static unsigned long autonuma_scan_vmas(struct autonuma_scan *scan,
+					unsigned long *addrp,
+					unsigned long budget, bool *done)
 {
-	struct mm_struct *mm = mma->mm;
-	struct autonuma_scan scan = {
-		.mma = mma,
-		.working_set = READ_ONCE(scan_working_set),
-	};
-	unsigned long addr = mma->scan_address, covered = 0;
+	struct mm_struct *mm = scan->mma->mm;
+	unsigned long addr = *addrp, covered = 0;
 	struct vm_area_struct *vma;
-	bool moved = false, stop;
+	bool first = true, stop;
 
 	VMA_ITERATOR(vmi, mm, addr);
 
 	*done = true;
-	/* Never make a process wait for us: try again next pass. */
-	if (!mmap_read_trylock(mm))
-		return 1;
-	/* the opt-out is set under mmap_lock: no pass runs past it */
-	if (autonuma_mm_exiting(mm) || autonuma_mm_disabled(mm)) {
-		mmap_read_unlock(mm);
-		return 1;
-	}
-
 	for_each_vma(vmi, vma) {
 		/* resume at this vma after a break */
-		if (moved) {
+		if (!first) {
 			if (autonuma_scan_should_stop()) {
 				*done = false;
 				addr = max(addr, vma->vm_start);
@@ -1314,7 +1303,7 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 			}
 			autonuma_scan_yield();
 		}
-		moved = true;
+		first = false;
 		if (!autonuma_vma_scannable(vma))
 			continue;
 		addr = max(addr, vma->vm_start);
@@ -1322,7 +1311,7 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 			unsigned long end = min(vma->vm_end,
 						(addr & PMD_MASK) + PMD_SIZE);
 
-			walk_page_range(mm, addr, end, &autonuma_scan_ops, &scan);
+			walk_page_range(mm, addr, end, &autonuma_scan_ops, scan);
 			autonuma_change_prot(vma, addr, end);
 			covered += (end - addr) >> PAGE_SHIFT;
 			addr = end;
@@ -1339,6 +1328,39 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 		}
 	}
 out:
+	*addrp = addr;
+	return covered;
+}
+
+/*
+ * Scan up to @budget pages of the mm of @mma, which the caller pinned,
+ * holding @mma->scan_busy (autonuma_scan_vmas()), and publish the pass
+ * once it is over (autonuma_publish_mm()).  Returns the pages covered, at
+ * least 1; *@done tells whether the mm's pass is over (or the mm was busy
+ * and is skipped in this pass).  When the CPU is wanted elsewhere the
+ * caller reschedules after dropping scan_busy.
+ */
+static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
+				      unsigned long budget, bool *done)
+{
+	struct mm_struct *mm = mma->mm;
+	struct autonuma_scan scan = {
+		.mma = mma,
+		.working_set = READ_ONCE(scan_working_set),
+	};
+	unsigned long addr = mma->scan_address, covered;
+
+	*done = true;
+	/* Never make a process wait for us: try again next pass. */
+	if (!mmap_read_trylock(mm))
+		return 1;
+	/* the opt-out is set under mmap_lock: no pass runs past it */
+	if (autonuma_mm_exiting(mm) || autonuma_mm_disabled(mm)) {
+		mmap_read_unlock(mm);
+		return 1;
+	}
+
+	covered = autonuma_scan_vmas(&scan, &addr, budget, done);
 	if (*done) {
 		autonuma_publish_mm(mma);
 		mma->scan_address = 0;
