@@ -1582,53 +1582,85 @@ static void autonuma_putback_page(struct page *page)
 }
 
 /*
- * Take up to @max base pages for node @nid off its queue, round-robin over
- * the source nodes, onto @list.  Pages whose migration was cancelled by the
- * filter meanwhile, or whose last mapping went away, are put back.
- * Returns the base pages dropped that way.
+ * Move up to @max base pages (a THP counts whole) off @q onto @list,
+ * round-robin over the source nodes.  Returns the base pages taken.
  */
-static unsigned long autonuma_dequeue(int nid, struct list_head *list,
-				      unsigned long max, unsigned long *taken)
+static unsigned long autonuma_take_queued(struct autonuma_queue *q,
+					  struct list_head *list,
+					  unsigned long max)
 {
-	struct autonuma_queue *q = autonuma_queues[nid];
-	unsigned long dropped = 0;
-	struct page *page, *next;
+	unsigned long taken = 0;
 
-	*taken = 0;
 	spin_lock(&q->lock);
-	while (*taken < max) {
+	while (taken < max) {
 		int src = autonuma_rr_next(q->nr_src, nr_node_ids, q->rr);
+		struct page *page;
+		int nr;
 
 		if (src == NUMA_NO_NODE)
 			break;
 		page = list_first_entry(&q->src[src], struct page, lru);
+		nr = thp_nr_pages(page);
 		list_move_tail(&page->lru, list);
-		q->nr_src[src] -= thp_nr_pages(page);
-		q->nr_queued -= thp_nr_pages(page);
-		*taken += thp_nr_pages(page);
+		q->nr_src[src] -= nr;
+		q->nr_queued -= nr;
+		taken += nr;
 		q->rr = (src + 1) % nr_node_ids;
 	}
 	spin_unlock(&q->lock);
+	return taken;
+}
+
+/*
+ * Is a page taken off the queue of @nid, whose state was @st while it
+ * waited, still to migrate there?
+ */
+static bool autonuma_still_wanted(struct page *page,
+				  const struct autonuma_page_state *st, int nid)
+{
+	/* a fault from another node since cancelled it */
+	if (!st->queued || st->last_nid != nid)
+		return false;
+	/* only our isolation holds it: the process let go of it */
+	if (page_count(page) == 1)
+		return false;
+	return autonuma_recheck_policy(page, nid);
+}
+
+/*
+ * Clear the queued mark of the pages on @list, taken off the queue of
+ * @nid, and put back those that are no longer to migrate.  Returns the
+ * base pages put back.
+ */
+static unsigned long autonuma_drop_unwanted(int nid, struct list_head *list)
+{
+	unsigned long dropped = 0;
+	struct page *page, *next;
 
 	list_for_each_entry_safe(page, next, list, lru) {
 		struct autonuma_page_state st;
-		bool keep;
 
-		/* a fault from another node since cancelled it */
 		autonuma_page_state(page, &st);
-		keep = st.queued && st.last_nid == nid;
 		autonuma_page_set_queued(page, false);
-		/* only our isolation holds it: the process let go of it */
-		if (page_count(page) == 1)
-			keep = false;
-		if (keep && !autonuma_recheck_policy(page, nid))
-			keep = false;
-		if (!keep) {
-			dropped += thp_nr_pages(page);
-			autonuma_putback_page(page);
-		}
+		if (autonuma_still_wanted(page, &st, nid))
+			continue;
+		dropped += thp_nr_pages(page);
+		autonuma_putback_page(page);
 	}
 	return dropped;
+}
+
+/*
+ * Take up to @max base pages for node @nid off its queue onto @list,
+ * *@taken of them, and put back those whose migration was cancelled by
+ * the filter meanwhile, whose last mapping went away, or that a policy no
+ * longer allows on @nid.  Returns the base pages put back.
+ */
+static unsigned long autonuma_dequeue(int nid, struct list_head *list,
+				      unsigned long max, unsigned long *taken)
+{
+	*taken = autonuma_take_queued(autonuma_queues[nid], list, max);
+	return autonuma_drop_unwanted(nid, list);
 }
 
 /*
