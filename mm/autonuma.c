@@ -408,6 +408,9 @@ static void autonuma_state_migrated(struct autonuma_page_state *s, int nid)
 	s->queued = false;
 }
 
+/* Factor by which the pause after a pass grows while passes are quiet. */
+#define AUTONUMA_PAUSE_GROWTH	4
+
 /**
  * autonuma_next_pause - the pause after a scan pass
  * @pause: the pause after the pass before, in milliseconds
@@ -419,10 +422,10 @@ static void autonuma_state_migrated(struct autonuma_page_state *s, int nid)
  * While passes keep queueing pages, placement is still moving and the next
  * pass follows after only @lo.  A pass that queued nothing but saw remote
  * faults keeps the pause: the filter, or the scheduler side, may still be
- * about to act on them.  Once a pass sees neither, the pause grows
- * fourfold per pass up to @hi (from 100 ms to 10 s in four passes).  So a
- * new or changed workload converges within a few passes, and settled
- * memory soon costs the slow rate.
+ * about to act on them.  Once a pass sees neither, the pause grows by
+ * AUTONUMA_PAUSE_GROWTH per pass up to @hi (fourfold: from 100 ms to 10 s
+ * in four passes).  So a new or changed workload converges within a few
+ * passes, and settled memory soon costs the slow rate.
  *
  * Return: the pause before the next pass, in milliseconds.
  */
@@ -435,7 +438,7 @@ static unsigned int autonuma_next_pause(unsigned int pause, bool queued,
 		return lo;
 	if (remote)
 		return clamp(pause, lo, hi);
-	return clamp(pause * 4, lo, hi);
+	return clamp(pause * AUTONUMA_PAUSE_GROWTH, lo, hi);
 }
 
 /**
@@ -520,10 +523,19 @@ static int autonuma_rr_next(const unsigned long *nr_src, int nr_nodes, int rr)
  */
 #define AUTONUMA_QUEUE_PAGES	(SZ_16M >> PAGE_SHIFT)
 
+/*
+ * Nor does a queue hold more than knuma_migratedN migrates in this many
+ * of its intervals (pages_to_migrate per sleep_millisecs): however the
+ * knobs are set, a page waits isolated for about two intervals at most.
+ */
+#define AUTONUMA_QUEUE_INTERVALS	2
+
+/* Base pages a queue may hold: see autonuma_queue_page(). */
 static unsigned long autonuma_queue_limit(void)
 {
 	unsigned long limit = min_t(unsigned long,
-				    2UL * READ_ONCE(pages_to_migrate),
+				    AUTONUMA_QUEUE_INTERVALS *
+				    (unsigned long)READ_ONCE(pages_to_migrate),
 				    AUTONUMA_QUEUE_PAGES);
 
 	return max_t(unsigned long, limit, AUTONUMA_MAX_PAGE_NR);
