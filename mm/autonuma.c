@@ -473,9 +473,16 @@ static unsigned long autonuma_decay(unsigned long *fault, int nr_nodes,
  * queues[N].src[S], one list per source node S, linked through page->lru
  * (the pages are isolated from the LRU while queued), and knuma_migratedN
  * takes them round-robin over S.
+ *
+ * @lock protects the lists, @nr_src, @rr and @open, which are only ever
+ * accessed under it, and every change of @nr_queued.  @nr_queued is also
+ * read without the lock, with READ_ONCE() (the writers use WRITE_ONCE()),
+ * where a value a moment old does: the fault path's test of the queue
+ * limit, knuma_scand's backlog test and knuma_migratedN's wake-up
+ * condition, which the wait queue orders against the wake-up.
  */
 struct autonuma_queue {
-	spinlock_t lock;		/* protects src, nr_queued, rr, open */
+	spinlock_t lock;		/* see above */
 	bool open;			/* pages may be queued: AutoNUMA is on */
 	struct list_head *src;		/* nr_node_ids lists of pages */
 	unsigned long *nr_src;		/* base pages on each list */
@@ -593,7 +600,7 @@ static bool autonuma_queue_page(struct page *page, int src, int dst)
 	list_add_tail(&page->lru, &q->src[src]);
 	q->nr_src[src] += nr;
 	was_empty = !q->nr_queued;
-	q->nr_queued += nr;
+	WRITE_ONCE(q->nr_queued, q->nr_queued + nr);
 	spin_unlock(&q->lock);
 
 	count_vm_events(AUTONUMA_PAGES_QUEUED, nr);
@@ -1615,7 +1622,7 @@ static unsigned long autonuma_take_queued(struct autonuma_queue *q,
 		nr = thp_nr_pages(page);
 		list_move_tail(&page->lru, list);
 		q->nr_src[src] -= nr;
-		q->nr_queued -= nr;
+		WRITE_ONCE(q->nr_queued, q->nr_queued - nr);
 		taken += nr;
 		q->rr = (src + 1) % nr_node_ids;
 	}
