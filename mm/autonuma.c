@@ -1380,11 +1380,12 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 	}
 
 	covered = autonuma_scan_vmas(&scan, &addr, budget, done);
+	/* read without scan_busy by autonuma_scan_mm_if_due() */
 	if (*done) {
 		autonuma_publish_mm(mma);
-		mma->scan_address = 0;
+		WRITE_ONCE(mma->scan_address, 0);
 	} else {
-		mma->scan_address = addr;
+		WRITE_ONCE(mma->scan_address, addr);
 	}
 	mmap_read_unlock(mm);
 	atomic_long_add(scan.present, &pages_scanned);
