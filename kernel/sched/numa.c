@@ -775,6 +775,16 @@ static bool autonuma_veto(int degrades, bool strict, bool active,
 	return strict || (active && !dst_idle);
 }
 
+/* Must @p not move from @src_cpu to @dst_cpu?  See autonuma_veto(). */
+static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
+			    bool active, bool dst_idle)
+{
+	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
+								  dst_cpu),
+			     READ_ONCE(autonuma_sched_load_balance_strict),
+			     active, dst_idle);
+}
+
 /**
  * __autonuma_refuse_migration - AutoNUMA's veto on a load balancing move
  * @p: the task CFS wants to move
@@ -789,10 +799,8 @@ static bool autonuma_veto(int degrades, bool strict, bool active,
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
 				 int dst_cpu, bool active)
 {
-	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
-								  dst_cpu),
-			     READ_ONCE(autonuma_sched_load_balance_strict),
-			     active, active && idle_cpu(dst_cpu));
+	return autonuma_refuse(p, src_cpu, dst_cpu, active,
+			       active && idle_cpu(dst_cpu));
 }
 
 /**
@@ -813,10 +821,7 @@ bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
 bool __autonuma_refuse_active_balance(struct task_struct *p, int src_cpu,
 				      int dst_cpu, bool dst_idle)
 {
-	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
-								  dst_cpu),
-			     READ_ONCE(autonuma_sched_load_balance_strict),
-			     true, dst_idle);
+	return autonuma_refuse(p, src_cpu, dst_cpu, true, dst_idle);
 }
 
 /**
