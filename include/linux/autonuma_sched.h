@@ -16,6 +16,14 @@ struct mm_struct;
 struct sched_autonuma;
 struct task_struct;
 
+/* What the balancer did about a task: see trace_autonuma_sched_decision. */
+enum autonuma_sched_action {
+	AUTONUMA_SCHED_SELECT,		/* chose another node for it */
+	AUTONUMA_SCHED_MOVE,		/* moved it to an idle CPU there */
+	AUTONUMA_SCHED_EXCHANGE,	/* exchanged it with a task there */
+	AUTONUMA_SCHED_SETTLE,		/* let it settle where it runs */
+};
+
 #ifdef CONFIG_AUTONUMA
 
 extern unsigned int autonuma_debug;

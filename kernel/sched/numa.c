@@ -512,7 +512,8 @@ static void autonuma_balance_select(struct task_struct *p,
 				    int nid, unsigned long tot)
 {
 	WRITE_ONCE(sa->autonuma_node, nid);
-	trace_autonuma_sched_decision(p->pid, "select", old, nid, 0);
+	trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_SELECT, old, nid,
+				      0);
 	autonuma_dbg_sched("%s/%d: node %d -> %d (%lu faults)\n",
 			   p->comm, p->pid, old, nid, tot);
 }
@@ -528,7 +529,7 @@ static void autonuma_balance_move(struct task_struct *p,
 		return;
 	if (!migrate_task_to(p, cpu)) {
 		count_vm_event(AUTONUMA_TASK_MOVES);
-		trace_autonuma_sched_decision(p->pid, "move",
+		trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_MOVE,
 					      cpu_to_node(src_cpu),
 					      cpu_to_node(cpu), 0);
 		autonuma_dbg_sched("%s/%d: moved to idle CPU %d of node %d\n",
@@ -549,7 +550,7 @@ static void autonuma_balance_exchange(struct task_struct *p,
 		return;
 	if (!migrate_swap(p, q, q_cpu, src_cpu)) {
 		count_vm_event(AUTONUMA_TASK_EXCHANGES);
-		trace_autonuma_sched_decision(p->pid, "exchange",
+		trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_EXCHANGE,
 					      cpu_to_node(src_cpu),
 					      cpu_to_node(q_cpu), q->pid);
 		autonuma_dbg_sched("%s/%d: exchanged with %s/%d, node %d <-> %d\n",
@@ -568,7 +569,7 @@ static void autonuma_balance_settle(struct task_struct *p,
 				    int nid)
 {
 	WRITE_ONCE(sa->autonuma_node, cpu_to_node(src_cpu));
-	trace_autonuma_sched_decision(p->pid, "settle", nid,
+	trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_SETTLE, nid,
 				      cpu_to_node(src_cpu), 0);
 	autonuma_dbg_sched("%s/%d: settles on node %d, memory follows\n",
 			   p->comm, p->pid, cpu_to_node(src_cpu));
