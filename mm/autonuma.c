@@ -408,6 +408,9 @@ static void autonuma_state_migrated(struct autonuma_page_state *s, int nid)
 	s->queued = false;
 }
 
+/* Factor by which the pause after a pass grows while passes are quiet. */
+#define AUTONUMA_PAUSE_GROWTH	4
+
 /**
  * autonuma_next_pause - the pause after a scan pass
  * @pause: the pause after the pass before, in milliseconds
@@ -419,10 +422,10 @@ static void autonuma_state_migrated(struct autonuma_page_state *s, int nid)
  * While passes keep queueing pages, placement is still moving and the next
  * pass follows after only @lo.  A pass that queued nothing but saw remote
  * faults keeps the pause: the filter, or the scheduler side, may still be
- * about to act on them.  Once a pass sees neither, the pause grows
- * fourfold per pass up to @hi (from 100 ms to 10 s in four passes).  So a
- * new or changed workload converges within a few passes, and settled
- * memory soon costs the slow rate.
+ * about to act on them.  Once a pass sees neither, the pause grows by
+ * AUTONUMA_PAUSE_GROWTH per pass up to @hi (fourfold: from 100 ms to 10 s
+ * in four passes).  So a new or changed workload converges within a few
+ * passes, and settled memory soon costs the slow rate.
  *
  * Return: the pause before the next pass, in milliseconds.
  */
@@ -435,7 +438,7 @@ static unsigned int autonuma_next_pause(unsigned int pause, bool queued,
 		return lo;
 	if (remote)
 		return clamp(pause, lo, hi);
-	return clamp(pause * 4, lo, hi);
+	return clamp(pause * AUTONUMA_PAUSE_GROWTH, lo, hi);
 }
 
 /**
@@ -470,9 +473,16 @@ static unsigned long autonuma_decay(unsigned long *fault, int nr_nodes,
  * queues[N].src[S], one list per source node S, linked through page->lru
  * (the pages are isolated from the LRU while queued), and knuma_migratedN
  * takes them round-robin over S.
+ *
+ * @lock protects the lists, @nr_src, @rr and @open, which are only ever
+ * accessed under it, and every change of @nr_queued.  @nr_queued is also
+ * read without the lock, with READ_ONCE() (the writers use WRITE_ONCE()),
+ * where a value a moment old does: the fault path's test of the queue
+ * limit, knuma_scand's backlog test and knuma_migratedN's wake-up
+ * condition, which the wait queue orders against the wake-up.
  */
 struct autonuma_queue {
-	spinlock_t lock;		/* protects src, nr_queued, rr, open */
+	spinlock_t lock;		/* see above */
 	bool open;			/* pages may be queued: AutoNUMA is on */
 	struct list_head *src;		/* nr_node_ids lists of pages */
 	unsigned long *nr_src;		/* base pages on each list */
@@ -520,10 +530,19 @@ static int autonuma_rr_next(const unsigned long *nr_src, int nr_nodes, int rr)
  */
 #define AUTONUMA_QUEUE_PAGES	(SZ_16M >> PAGE_SHIFT)
 
+/*
+ * Nor does a queue hold more than knuma_migratedN migrates in this many
+ * of its intervals (pages_to_migrate per sleep_millisecs): however the
+ * knobs are set, a page waits isolated for about two intervals at most.
+ */
+#define AUTONUMA_QUEUE_INTERVALS	2
+
+/* Base pages a queue may hold: see autonuma_queue_page(). */
 static unsigned long autonuma_queue_limit(void)
 {
 	unsigned long limit = min_t(unsigned long,
-				    2UL * READ_ONCE(pages_to_migrate),
+				    AUTONUMA_QUEUE_INTERVALS *
+				    (unsigned long)READ_ONCE(pages_to_migrate),
 				    AUTONUMA_QUEUE_PAGES);
 
 	return max_t(unsigned long, limit, AUTONUMA_MAX_PAGE_NR);
@@ -581,7 +600,7 @@ static bool autonuma_queue_page(struct page *page, int src, int dst)
 	list_add_tail(&page->lru, &q->src[src]);
 	q->nr_src[src] += nr;
 	was_empty = !q->nr_queued;
-	q->nr_queued += nr;
+	WRITE_ONCE(q->nr_queued, q->nr_queued + nr);
 	spin_unlock(&q->lock);
 
 	count_vm_events(AUTONUMA_PAGES_QUEUED, nr);
@@ -770,9 +789,14 @@ static void autonuma_fault_page(struct vm_area_struct *vma, struct page *page,
 	}
 	if (filter != AUTONUMA_FILTER_QUEUE)
 		return;
-	if (autonuma_may_migrate(page, vma, addr, this_nid) &&
-	    autonuma_memory_may_follow(vma->vm_mm, this_nid) &&
-	    autonuma_queue_page(page, page_nid, this_nid)) {
+	if (!autonuma_may_migrate(page, vma, addr, this_nid))
+		return;
+	if (!autonuma_memory_may_follow(vma->vm_mm, this_nid)) {
+		/* the task belongs elsewhere: move it, not its memory */
+		autonuma_balance_soon();
+		return;
+	}
+	if (autonuma_queue_page(page, page_nid, this_nid)) {
 		if (vma->vm_mm->mm_autonuma)
 			atomic_long_add(nr, &vma->vm_mm->mm_autonuma->pages_queued);
 		autonuma_dbg("queued pfn %lx (%d pages) %d -> %d for %s/%d\n",
@@ -1247,24 +1271,93 @@ static void autonuma_publish_mm(struct mm_autonuma *mma)
  * CPU back: it must never wait for a CPU holding scan_busy, or at nice 19
  * on a busy machine it would keep the mm's own tasks from scanning it for
  * seconds.  A task stops for a fatal signal, and otherwise scans its
- * budget, rescheduling on the way: the time is its own.
+ * budget, rescheduling on the way (autonuma_scan_yield()): the time is its
+ * own.
  */
 static bool autonuma_scan_should_stop(void)
 {
 	if (current->flags & PF_KTHREAD)
 		return kthread_should_stop() || need_resched();
-	if (fatal_signal_pending(current))
-		return true;
-	cond_resched();
-	return false;
+	return fatal_signal_pending(current);
+}
+
+/*
+ * Between two pieces of a scan that goes on: a task lets others run if
+ * they want the CPU.  knuma_scand need not: it stops instead (see
+ * autonuma_scan_should_stop()).
+ */
+static void autonuma_scan_yield(void)
+{
+	if (!(current->flags & PF_KTHREAD))
+		cond_resched();
+}
+
+/*
+ * Count and mark the pages of the vmas of @scan's mm from *@addrp on, up
+ * to @budget pages; fewer when the CPU is wanted elsewhere (see
+ * autonuma_scan_should_stop()), AutoNUMA was switched off or the mm is
+ * exiting.  Called with the mm's mmap_lock held for reading.  Returns the
+ * pages covered and leaves in *@addrp where the pass resumes; *@done tells
+ * whether the pass is over.
+ */
+static unsigned long autonuma_scan_vmas(struct autonuma_scan *scan,
+					unsigned long *addrp,
+					unsigned long budget, bool *done)
+{
+	struct mm_struct *mm = scan->mma->mm;
+	unsigned long addr = *addrp, covered = 0;
+	struct vm_area_struct *vma;
+	bool first = true, stop;
+
+	VMA_ITERATOR(vmi, mm, addr);
+
+	*done = true;
+	for_each_vma(vmi, vma) {
+		/* resume at this vma after a break */
+		if (!first) {
+			if (autonuma_scan_should_stop()) {
+				*done = false;
+				addr = max(addr, vma->vm_start);
+				goto out;
+			}
+			autonuma_scan_yield();
+		}
+		first = false;
+		if (!autonuma_vma_scannable(vma))
+			continue;
+		addr = max(addr, vma->vm_start);
+		while (addr < vma->vm_end) {
+			unsigned long end = min(vma->vm_end,
+						(addr & PMD_MASK) + PMD_SIZE);
+
+			walk_page_range(mm, addr, end, &autonuma_scan_ops, scan);
+			autonuma_change_prot(vma, addr, end);
+			covered += (end - addr) >> PAGE_SHIFT;
+			addr = end;
+			stop = covered >= budget || autonuma_scan_should_stop();
+			if (!stop) {
+				autonuma_scan_yield();
+				stop = !autonuma_enabled() ||
+				       autonuma_mm_exiting(mm);
+			}
+			if (stop) {
+				*done = addr >= vma->vm_end && !find_vma(mm, addr);
+				goto out;
+			}
+		}
+	}
+out:
+	*addrp = addr;
+	return covered;
 }
 
 /*
  * Scan up to @budget pages of the mm of @mma, which the caller pinned,
- * holding @mma->scan_busy; less when the CPU is wanted elsewhere (the
- * caller reschedules after dropping scan_busy).  Returns the pages
- * covered; *@done tells whether the mm's pass is over (or the mm was busy
- * and is skipped in this pass).
+ * holding @mma->scan_busy (autonuma_scan_vmas()), and publish the pass
+ * once it is over (autonuma_publish_mm()).  Returns the pages covered, at
+ * least 1; *@done tells whether the mm's pass is over (or the mm was busy
+ * and is skipped in this pass).  When the CPU is wanted elsewhere the
+ * caller reschedules after dropping scan_busy.
  */
 static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 				      unsigned long budget, bool *done)
@@ -1274,11 +1367,7 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 		.mma = mma,
 		.working_set = READ_ONCE(scan_working_set),
 	};
-	unsigned long addr = mma->scan_address, covered = 0;
-	struct vm_area_struct *vma;
-	bool moved = false;
-
-	VMA_ITERATOR(vmi, mm, addr);
+	unsigned long addr = mma->scan_address, covered;
 
 	*done = true;
 	/* Never make a process wait for us: try again next pass. */
@@ -1290,38 +1379,13 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
 		return 1;
 	}
 
-	for_each_vma(vmi, vma) {
-		/* resume at this vma after a break */
-		if (moved && autonuma_scan_should_stop()) {
-			*done = false;
-			addr = max(addr, vma->vm_start);
-			goto out;
-		}
-		moved = true;
-		if (!autonuma_vma_scannable(vma))
-			continue;
-		addr = max(addr, vma->vm_start);
-		while (addr < vma->vm_end) {
-			unsigned long end = min(vma->vm_end,
-						(addr & PMD_MASK) + PMD_SIZE);
-
-			walk_page_range(mm, addr, end, &autonuma_scan_ops, &scan);
-			autonuma_change_prot(vma, addr, end);
-			covered += (end - addr) >> PAGE_SHIFT;
-			addr = end;
-			if (covered >= budget || autonuma_scan_should_stop() ||
-			    !autonuma_enabled() || autonuma_mm_exiting(mm)) {
-				*done = addr >= vma->vm_end && !find_vma(mm, addr);
-				goto out;
-			}
-		}
-	}
-out:
+	covered = autonuma_scan_vmas(&scan, &addr, budget, done);
+	/* read without scan_busy by autonuma_scan_mm_if_due() */
 	if (*done) {
 		autonuma_publish_mm(mma);
-		mma->scan_address = 0;
+		WRITE_ONCE(mma->scan_address, 0);
 	} else {
-		mma->scan_address = addr;
+		WRITE_ONCE(mma->scan_address, addr);
 	}
 	mmap_read_unlock(mm);
 	atomic_long_add(scan.present, &pages_scanned);
@@ -1538,53 +1602,85 @@ static void autonuma_putback_page(struct page *page)
 }
 
 /*
- * Take up to @max base pages for node @nid off its queue, round-robin over
- * the source nodes, onto @list.  Pages whose migration was cancelled by the
- * filter meanwhile, or whose last mapping went away, are put back.
- * Returns the base pages dropped that way.
+ * Move up to @max base pages (a THP counts whole) off @q onto @list,
+ * round-robin over the source nodes.  Returns the base pages taken.
  */
-static unsigned long autonuma_dequeue(int nid, struct list_head *list,
-				      unsigned long max, unsigned long *taken)
+static unsigned long autonuma_take_queued(struct autonuma_queue *q,
+					  struct list_head *list,
+					  unsigned long max)
 {
-	struct autonuma_queue *q = autonuma_queues[nid];
-	unsigned long dropped = 0;
-	struct page *page, *next;
+	unsigned long taken = 0;
 
-	*taken = 0;
 	spin_lock(&q->lock);
-	while (*taken < max) {
+	while (taken < max) {
 		int src = autonuma_rr_next(q->nr_src, nr_node_ids, q->rr);
+		struct page *page;
+		int nr;
 
 		if (src == NUMA_NO_NODE)
 			break;
 		page = list_first_entry(&q->src[src], struct page, lru);
+		nr = thp_nr_pages(page);
 		list_move_tail(&page->lru, list);
-		q->nr_src[src] -= thp_nr_pages(page);
-		q->nr_queued -= thp_nr_pages(page);
-		*taken += thp_nr_pages(page);
+		q->nr_src[src] -= nr;
+		WRITE_ONCE(q->nr_queued, q->nr_queued - nr);
+		taken += nr;
 		q->rr = (src + 1) % nr_node_ids;
 	}
 	spin_unlock(&q->lock);
+	return taken;
+}
+
+/*
+ * Is a page taken off the queue of @nid, whose state was @st while it
+ * waited, still to migrate there?
+ */
+static bool autonuma_still_wanted(struct page *page,
+				  const struct autonuma_page_state *st, int nid)
+{
+	/* a fault from another node since cancelled it */
+	if (!st->queued || st->last_nid != nid)
+		return false;
+	/* only our isolation holds it: the process let go of it */
+	if (page_count(page) == 1)
+		return false;
+	return autonuma_recheck_policy(page, nid);
+}
+
+/*
+ * Clear the queued mark of the pages on @list, taken off the queue of
+ * @nid, and put back those that are no longer to migrate.  Returns the
+ * base pages put back.
+ */
+static unsigned long autonuma_drop_unwanted(int nid, struct list_head *list)
+{
+	unsigned long dropped = 0;
+	struct page *page, *next;
 
 	list_for_each_entry_safe(page, next, list, lru) {
 		struct autonuma_page_state st;
-		bool keep;
 
-		/* a fault from another node since cancelled it */
 		autonuma_page_state(page, &st);
-		keep = st.queued && st.last_nid == nid;
 		autonuma_page_set_queued(page, false);
-		/* only our isolation holds it: the process let go of it */
-		if (page_count(page) == 1)
-			keep = false;
-		if (keep && !autonuma_recheck_policy(page, nid))
-			keep = false;
-		if (!keep) {
-			dropped += thp_nr_pages(page);
-			autonuma_putback_page(page);
-		}
+		if (autonuma_still_wanted(page, &st, nid))
+			continue;
+		dropped += thp_nr_pages(page);
+		autonuma_putback_page(page);
 	}
 	return dropped;
+}
+
+/*
+ * Take up to @max base pages for node @nid off its queue onto @list,
+ * *@taken of them, and put back those whose migration was cancelled by
+ * the filter meanwhile, whose last mapping went away, or that a policy no
+ * longer allows on @nid.  Returns the base pages put back.
+ */
+static unsigned long autonuma_dequeue(int nid, struct list_head *list,
+				      unsigned long max, unsigned long *taken)
+{
+	*taken = autonuma_take_queued(autonuma_queues[nid], list, max);
+	return autonuma_drop_unwanted(nid, list);
 }
 
 /*
@@ -2090,7 +2186,7 @@ static int autonuma_set_enabled(bool on)
 		knuma_scand_wake();
 		knuma_migrated_wake_all();
 	}
-	pr_info("%s\n", on ? "enabled" : "disabled");
+	pr_debug("%s\n", on ? "enabled" : "disabled");
 	return 0;
 }
 
@@ -2405,7 +2501,9 @@ static int __init autonuma_init(void)
 		mutex_lock(&autonuma_placement_lock);
 		err = autonuma_set_enabled(true);
 		mutex_unlock(&autonuma_placement_lock);
-		if (err == -EBUSY)
+		if (!err)
+			pr_info("enabled\n");
+		else if (err == -EBUSY)
 			pr_info("not enabled: NUMA balancing is on\n");
 	}
 	return 0;

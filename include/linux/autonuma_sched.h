@@ -16,6 +16,14 @@ struct mm_struct;
 struct sched_autonuma;
 struct task_struct;
 
+/* What the balancer did about a task: see trace_autonuma_sched_decision. */
+enum autonuma_sched_action {
+	AUTONUMA_SCHED_SELECT,		/* chose another node for it */
+	AUTONUMA_SCHED_MOVE,		/* moved it to an idle CPU there */
+	AUTONUMA_SCHED_EXCHANGE,	/* exchanged it with a task there */
+	AUTONUMA_SCHED_SETTLE,		/* let it settle where it runs */
+};
+
 #ifdef CONFIG_AUTONUMA
 
 extern unsigned int autonuma_debug;
@@ -32,6 +40,7 @@ void __autonuma_sched_fork(unsigned long clone_flags, struct task_struct *p);
 int task_autonuma_node(struct task_struct *p);
 void autonuma_task_adopt_mm(struct sched_autonuma *sa, struct mm_struct *mm);
 bool autonuma_memory_may_follow(struct mm_struct *mm, int this_nid);
+void autonuma_balance_soon(void);
 void autonuma_register_mm(void);
 void autonuma_sched_set_disabled(struct mm_struct *mm, bool disabled);
 unsigned long autonuma_task_scan(void);

@@ -444,9 +444,10 @@ static struct task_struct *autonuma_find_partner(struct task_struct *p,
  * Moving a task is cheaper than moving its memory.  When the task's own
  * statistics say it belongs on another node, and the balancer has not
  * found that it cannot go there (no idle CPU, no partner, affinity), its
- * memory does not follow it here: the balancer is asked to run at the next
- * tick instead.  Once moves were refused a few times in a row (a CPU of the
- * node may be busy only for a moment), memory follows the task.
+ * memory does not follow it here: the caller asks for the balancer to run
+ * at the next tick instead (autonuma_balance_soon()).  Once moves were
+ * refused a few times in a row (a CPU of the node may be busy only for a
+ * moment), memory follows the task.  It only answers; it changes nothing.
  *
  * Return: true when the page may be queued for @this_nid.
  */
@@ -463,43 +464,182 @@ bool autonuma_memory_may_follow(struct mm_struct *mm, int this_nid)
 	fault = sa_weights(sa, &tot);
 	nid = autonuma_select_node(fault, tot, nr_node_ids,
 				   READ_ONCE(sa->autonuma_node));
-	if (nid == NUMA_NO_NODE || nid == this_nid)
-		return true;
-	WRITE_ONCE(sa->next_balance, jiffies);
-	return false;
+	return nid == NUMA_NO_NODE || nid == this_nid;
+}
+
+/**
+ * autonuma_balance_soon - run the current task's balancer at the next tick
+ *
+ * For a task whose memory autonuma_memory_may_follow() keeps where it is:
+ * the task is to move to its memory instead, without waiting out
+ * AUTONUMA_BALANCE_MS since its last balancer run.
+ */
+void autonuma_balance_soon(void)
+{
+	struct sched_autonuma *sa = current->sched_autonuma;
+
+	if (sa)
+		WRITE_ONCE(sa->next_balance, jiffies);
+}
+
+/* Bring the statistics of @p up to date with its mm before choosing. */
+static void autonuma_balance_refresh(struct task_struct *p,
+				     struct sched_autonuma *sa)
+{
+	struct mm_autonuma *mma = p->mm->mm_autonuma;
+
+	autonuma_task_adopt_mm(sa, p->mm);
+	if (mma)
+		autonuma_snapshot_mm(sa, mma);
+}
+
+/*
+ * Did @p, which runs on @src_cpu, settle there (autonuma_balance_settle())
+ * although @nid, not @old, is the node its statistics choose?  Then it
+ * stays and lets its memory come, until its statistics agree or load
+ * balancing moved it.
+ */
+static bool autonuma_balance_settled(struct sched_autonuma *sa, int src_cpu,
+				     int old, int nid)
+{
+	return READ_ONCE(sa->move_refused) >= AUTONUMA_REFUSED_BEFORE_FOLLOW &&
+	       old == cpu_to_node(src_cpu) && nid != old;
+}
+
+/* Make @nid, chosen from @tot faults, the node of @p instead of @old. */
+static void autonuma_balance_select(struct task_struct *p,
+				    struct sched_autonuma *sa, int old,
+				    int nid, unsigned long tot)
+{
+	WRITE_ONCE(sa->autonuma_node, nid);
+	trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_SELECT, old, nid,
+				      0);
+	autonuma_dbg_sched("%s/%d: node %d -> %d (%lu faults)\n",
+			   p->comm, p->pid, old, nid, tot);
+}
+
+/* Move @p, which runs on @src_cpu, to @cpu, an idle CPU of its node. */
+static void autonuma_balance_move(struct task_struct *p,
+				  struct sched_autonuma *sa, int src_cpu,
+				  int cpu)
+{
+	WRITE_ONCE(sa->move_refused, 0);
+	/* a sibling thread may have opted the process out meanwhile */
+	if (READ_ONCE(sa->disabled))
+		return;
+	if (!migrate_task_to(p, cpu)) {
+		count_vm_event(AUTONUMA_TASK_MOVES);
+		trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_MOVE,
+					      cpu_to_node(src_cpu),
+					      cpu_to_node(cpu), 0);
+		autonuma_dbg_sched("%s/%d: moved to idle CPU %d of node %d\n",
+				   p->comm, p->pid, cpu, cpu_to_node(cpu));
+	}
+}
+
+/*
+ * Exchange @p, which runs on @src_cpu, with @q, which runs on @q_cpu, a
+ * CPU of the node of @p (autonuma_find_partner()).
+ */
+static void autonuma_balance_exchange(struct task_struct *p,
+				      struct sched_autonuma *sa, int src_cpu,
+				      struct task_struct *q, int q_cpu)
+{
+	WRITE_ONCE(sa->move_refused, 0);
+	if (READ_ONCE(sa->disabled) || READ_ONCE(q->sched_autonuma->disabled))
+		return;
+	if (!migrate_swap(p, q, q_cpu, src_cpu)) {
+		count_vm_event(AUTONUMA_TASK_EXCHANGES);
+		trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_EXCHANGE,
+					      cpu_to_node(src_cpu),
+					      cpu_to_node(q_cpu), q->pid);
+		autonuma_dbg_sched("%s/%d: exchanged with %s/%d, node %d <-> %d\n",
+				   p->comm, p->pid, q->comm, q->pid,
+				   cpu_to_node(src_cpu), cpu_to_node(q_cpu));
+	}
+}
+
+/*
+ * Make the node @p runs on, that of @src_cpu, its node instead of @nid,
+ * which it could not reach: load balancing then keeps it where it runs
+ * while its memory follows it.
+ */
+static void autonuma_balance_settle(struct task_struct *p,
+				    struct sched_autonuma *sa, int src_cpu,
+				    int nid)
+{
+	WRITE_ONCE(sa->autonuma_node, cpu_to_node(src_cpu));
+	trace_autonuma_sched_decision(p->pid, AUTONUMA_SCHED_SETTLE, nid,
+				      cpu_to_node(src_cpu), 0);
+	autonuma_dbg_sched("%s/%d: settles on node %d, memory follows\n",
+			   p->comm, p->pid, cpu_to_node(src_cpu));
+}
+
+/*
+ * Neither an idle CPU nor a partner on @nid: count the refusal.  After
+ * AUTONUMA_REFUSED_BEFORE_FOLLOW of them in a row the task's memory may
+ * follow it (autonuma_memory_may_follow()), and when @nid is @full of
+ * tasks that belong there as much, the task settles where it runs.  (A
+ * node busy with tasks that do not belong there makes room soon: keep
+ * trying, while the memory may already follow.)
+ */
+static void autonuma_balance_refused(struct task_struct *p,
+				     struct sched_autonuma *sa, int src_cpu,
+				     int nid, bool full)
+{
+	unsigned int refused = min(sa->move_refused + 1,
+				   AUTONUMA_REFUSED_BEFORE_FOLLOW);
+
+	WRITE_ONCE(sa->move_refused, refused);
+	count_vm_event(AUTONUMA_TASK_MOVES_REFUSED);
+	autonuma_dbg_sched("%s/%d: no idle CPU or partner on node %d (refused %u)\n",
+			   p->comm, p->pid, nid, refused);
+	if (refused >= AUTONUMA_REFUSED_BEFORE_FOLLOW && full)
+		autonuma_balance_settle(p, sa, src_cpu, nid);
+}
+
+/*
+ * Take @p, which runs on @src_cpu, to @nid: to an idle CPU there, else in
+ * exchange for a task there, else count the refusal.
+ */
+static void autonuma_balance_to(struct task_struct *p,
+				struct sched_autonuma *sa, int src_cpu, int nid)
+{
+	struct task_struct *q;
+	int cpu, q_cpu;
+	bool full;
+
+	cpu = autonuma_idle_cpu(p, nid);
+	if (cpu >= 0) {
+		autonuma_balance_move(p, sa, src_cpu, cpu);
+		return;
+	}
+	q = autonuma_find_partner(p, src_cpu, nid, &q_cpu, &full);
+	if (q) {
+		autonuma_balance_exchange(p, sa, src_cpu, q, q_cpu);
+		put_task_struct(q);
+		return;
+	}
+	autonuma_balance_refused(p, sa, src_cpu, nid, full);
 }
 
 /* Choose the node of @p and move it there if it runs elsewhere. */
 static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 {
-	struct mm_autonuma *mma = p->mm->mm_autonuma;
 	const unsigned long *fault;
-	struct task_struct *q;
 	unsigned long tot;
-	int old, nid, src_cpu, cpu, q_cpu;
-	bool full;
+	int old, nid, src_cpu;
 
-	autonuma_task_adopt_mm(sa, p->mm);
-	if (mma)
-		autonuma_snapshot_mm(sa, mma);
+	autonuma_balance_refresh(p, sa);
 	fault = sa_weights(sa, &tot);
 	old = READ_ONCE(sa->autonuma_node);
 	nid = autonuma_select_node(fault, tot, nr_node_ids, old);
 	src_cpu = task_cpu(p);
 
-	/*
-	 * Settled where it runs (see below): stay, and let the memory come,
-	 * until the statistics agree or load balancing moved the task.
-	 */
-	if (READ_ONCE(sa->move_refused) >= AUTONUMA_REFUSED_BEFORE_FOLLOW &&
-	    old == cpu_to_node(src_cpu) && nid != old)
+	if (autonuma_balance_settled(sa, src_cpu, old, nid))
 		return;
-	if (nid != old) {
-		WRITE_ONCE(sa->autonuma_node, nid);
-		trace_autonuma_sched_decision(p->pid, "select", old, nid, 0);
-		autonuma_dbg_sched("%s/%d: node %d -> %d (%lu faults)\n",
-				   p->comm, p->pid, old, nid, tot);
-	}
+	if (nid != old)
+		autonuma_balance_select(p, sa, old, nid, tot);
 
 	if (nid == NUMA_NO_NODE || cpu_to_node(src_cpu) == nid) {
 		WRITE_ONCE(sa->move_refused, 0);
@@ -513,61 +653,7 @@ static void autonuma_balance(struct task_struct *p, struct sched_autonuma *sa)
 
 	/* other balancers leave us alone while we move */
 	WRITE_ONCE(sa->autonuma_stop_one_cpu, true);
-	cpu = autonuma_idle_cpu(p, nid);
-	if (cpu >= 0) {
-		WRITE_ONCE(sa->move_refused, 0);
-		/* a sibling thread may have opted the process out meanwhile */
-		if (READ_ONCE(sa->disabled))
-			goto out;
-		if (!migrate_task_to(p, cpu)) {
-			count_vm_event(AUTONUMA_TASK_MOVES);
-			trace_autonuma_sched_decision(p->pid, "move",
-						      cpu_to_node(src_cpu),
-						      nid, 0);
-			autonuma_dbg_sched("%s/%d: moved to idle CPU %d of node %d\n",
-					   p->comm, p->pid, cpu, nid);
-		}
-		goto out;
-	}
-
-	q = autonuma_find_partner(p, src_cpu, nid, &q_cpu, &full);
-	WRITE_ONCE(sa->move_refused, q ? 0 :
-		   min(sa->move_refused + 1, AUTONUMA_REFUSED_BEFORE_FOLLOW));
-	if (!q) {
-		count_vm_event(AUTONUMA_TASK_MOVES_REFUSED);
-		autonuma_dbg_sched("%s/%d: no idle CPU or partner on node %d (refused %u)\n",
-				   p->comm, p->pid, nid,
-				   READ_ONCE(sa->move_refused));
-		if (sa->move_refused < AUTONUMA_REFUSED_BEFORE_FOLLOW || !full)
-			goto out;
-		/*
-		 * The node is full of tasks that belong there as much:
-		 * settle where the task runs, so that load balancing keeps
-		 * it here while its memory follows.  (A node busy with
-		 * tasks that do not belong there makes room soon: keep
-		 * trying, while the memory may already follow.)
-		 */
-		WRITE_ONCE(sa->autonuma_node, cpu_to_node(src_cpu));
-		trace_autonuma_sched_decision(p->pid, "settle", nid,
-					      cpu_to_node(src_cpu), 0);
-		autonuma_dbg_sched("%s/%d: settles on node %d, memory follows\n",
-				   p->comm, p->pid, cpu_to_node(src_cpu));
-		goto out;
-	}
-	if (READ_ONCE(sa->disabled) || READ_ONCE(q->sched_autonuma->disabled))
-		goto put;
-	if (!migrate_swap(p, q, q_cpu, src_cpu)) {
-		count_vm_event(AUTONUMA_TASK_EXCHANGES);
-		trace_autonuma_sched_decision(p->pid, "exchange",
-					      cpu_to_node(src_cpu), nid,
-					      q->pid);
-		autonuma_dbg_sched("%s/%d: exchanged with %s/%d, node %d <-> %d\n",
-				   p->comm, p->pid, q->comm, q->pid,
-				   cpu_to_node(src_cpu), nid);
-	}
-put:
-	put_task_struct(q);
-out:
+	autonuma_balance_to(p, sa, src_cpu, nid);
 	WRITE_ONCE(sa->autonuma_stop_one_cpu, false);
 }
 
@@ -690,6 +776,16 @@ static bool autonuma_veto(int degrades, bool strict, bool active,
 	return strict || (active && !dst_idle);
 }
 
+/* Must @p not move from @src_cpu to @dst_cpu?  See autonuma_veto(). */
+static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
+			    bool active, bool dst_idle)
+{
+	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
+								  dst_cpu),
+			     READ_ONCE(autonuma_sched_load_balance_strict),
+			     active, dst_idle);
+}
+
 /**
  * __autonuma_refuse_migration - AutoNUMA's veto on a load balancing move
  * @p: the task CFS wants to move
@@ -704,10 +800,8 @@ static bool autonuma_veto(int degrades, bool strict, bool active,
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
 				 int dst_cpu, bool active)
 {
-	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
-								  dst_cpu),
-			     READ_ONCE(autonuma_sched_load_balance_strict),
-			     active, active && idle_cpu(dst_cpu));
+	return autonuma_refuse(p, src_cpu, dst_cpu, active,
+			       active && idle_cpu(dst_cpu));
 }
 
 /**
@@ -728,10 +822,7 @@ bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
 bool __autonuma_refuse_active_balance(struct task_struct *p, int src_cpu,
 				      int dst_cpu, bool dst_idle)
 {
-	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
-								  dst_cpu),
-			     READ_ONCE(autonuma_sched_load_balance_strict),
-			     true, dst_idle);
+	return autonuma_refuse(p, src_cpu, dst_cpu, true, dst_idle);
 }
 
 /**

@@ -5,7 +5,14 @@
 #if !defined(_TRACE_AUTONUMA_H) || defined(TRACE_HEADER_MULTI_READ)
 #define _TRACE_AUTONUMA_H
 
+#include <linux/autonuma_sched.h>
 #include <linux/tracepoint.h>
+
+/* tell user space's parsers the values __print_symbolic() prints */
+TRACE_DEFINE_ENUM(AUTONUMA_SCHED_SELECT);
+TRACE_DEFINE_ENUM(AUTONUMA_SCHED_MOVE);
+TRACE_DEFINE_ENUM(AUTONUMA_SCHED_EXCHANGE);
+TRACE_DEFINE_ENUM(AUTONUMA_SCHED_SETTLE);
 
 /* knuma_scand finished a pass over an mm and published its working set */
 TRACE_EVENT(autonuma_scan_mm,
@@ -74,24 +81,29 @@ TRACE_EVENT(autonuma_migrate_batch,
  * it settle where it runs
  */
 TRACE_EVENT(autonuma_sched_decision,
-	    TP_PROTO(pid_t pid, const char *action, int from_nid, int to_nid,
-		     pid_t other),
+	    TP_PROTO(pid_t pid, enum autonuma_sched_action action,
+		     int from_nid, int to_nid, pid_t other),
 	    TP_ARGS(pid, action, from_nid, to_nid, other),
 	    TP_STRUCT__entry(__field(pid_t, pid)
-			     __string(action, action)
+			     __field(enum autonuma_sched_action, action)
 			     __field(int, from_nid)
 			     __field(int, to_nid)
 			     __field(pid_t, other)
 	    ),
 	    TP_fast_assign(__entry->pid = pid;
-			   __assign_str(action, action);
+			   __entry->action = action;
 			   __entry->from_nid = from_nid;
 			   __entry->to_nid = to_nid;
 			   __entry->other = other;
 	    ),
 	    TP_printk("pid=%d %s node %d -> %d other_pid=%d",
-		      __entry->pid, __get_str(action), __entry->from_nid,
-		      __entry->to_nid, __entry->other)
+		      __entry->pid,
+		      __print_symbolic(__entry->action,
+				       { AUTONUMA_SCHED_SELECT, "select" },
+				       { AUTONUMA_SCHED_MOVE, "move" },
+				       { AUTONUMA_SCHED_EXCHANGE, "exchange" },
+				       { AUTONUMA_SCHED_SETTLE, "settle" }),
+		      __entry->from_nid, __entry->to_nid, __entry->other)
 );
 
 #endif /* _TRACE_AUTONUMA_H */

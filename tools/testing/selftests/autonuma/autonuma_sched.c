@@ -336,6 +336,39 @@ static const char *where_str(const struct streamer *st, int nr, char *buf,
 	return buf;
 }
 
+/*
+ * The start of most tests: @nr threads of @st stream over the @len bytes
+ * of @buf, first pinned to the CPUs of @node for START_PIN_MS so that
+ * they fault there, then free to run on all CPUs; @name labels where they
+ * were when released.  *@started tells how many threads started, to be
+ * stopped with streamers_stop() whatever the outcome.  Returns false when
+ * a thread did not start or could not be released.
+ */
+static bool streamers_start_pinned(const char *name, struct streamer *st,
+				   int nr, char *buf, size_t len, int node,
+				   int *started)
+{
+	char str[512];
+	int i, ret;
+
+	for (i = 0; i < nr; i++) {
+		streamer_init(&st[i], buf, len);
+		st[i].start = node_cpus[node];
+	}
+	*started = streamers_start(st, nr);
+	if (*started < nr)
+		return false;
+	an_sleep_ms(START_PIN_MS);
+	ksft_print_msg("%s: before release: %s\n", name,
+		       where_str(st, nr, str, sizeof(str)));
+	ret = streamers_release(st, nr);
+	if (ret) {
+		ksft_print_msg("sched_setaffinity: %s\n", strerror(-ret));
+		return false;
+	}
+	return true;
+}
+
 /* Free a buffer, unless a thread using it could not be stopped. */
 static void free_after(bool stopped, char *buf, size_t len)
 {
@@ -611,7 +644,7 @@ static void test_follow(void)
 	bool ok = false, stopped = true;
 	struct an_snap before, after;
 	struct stable_wait w;
-	int i, started = 0, ret;
+	int started = 0;
 	char str[512];
 	char *buf;
 
@@ -624,21 +657,9 @@ static void test_follow(void)
 		goto free;
 
 	c_snap(&before);
-	for (i = 0; i < nr; i++) {
-		streamer_init(&st[i], buf, FOLLOW_LEN);
-		st[i].start = node_cpus[NODE_A];
-	}
-	started = streamers_start(st, nr);
-	if (started < nr)
+	if (!streamers_start_pinned("follow", st, nr, buf, FOLLOW_LEN, NODE_A,
+				    &started))
 		goto stop;
-	an_sleep_ms(START_PIN_MS);
-	ksft_print_msg("follow: before release: %s\n",
-		       where_str(st, nr, str, sizeof(str)));
-	ret = streamers_release(st, nr);
-	if (ret) {
-		ksft_print_msg("sched_setaffinity: %s\n", strerror(-ret));
-		goto stop;
-	}
 	wait_stable(all_on_node, &cond, FOLLOW_CAP_MS, FOLLOW_STABLE_MS, &w);
 	c_snap(&after);
 	ok = w.held;
@@ -1030,20 +1051,10 @@ static void test_no_idle(void)
 		goto free;
 
 	/* All of them want NODE_A; they start there, piled up. */
-	for (i = 0; i < nr; i++) {
-		streamer_init(&st[i], buf, IDLE_LEN);
-		st[i].start = node_cpus[NODE_A];
-	}
 	c_snap(&before);
-	started = streamers_start(st, nr);
-	if (started < nr)
+	if (!streamers_start_pinned("no_idle", st, nr, buf, IDLE_LEN, NODE_A,
+				    &started))
 		goto stop;
-	an_sleep_ms(START_PIN_MS);
-	ret = streamers_release(st, nr);
-	if (ret) {
-		ksft_print_msg("sched_setaffinity: %s\n", strerror(-ret));
-		goto stop;
-	}
 	an_sleep_ms(IDLE_WARMUP_MS);
 	ret = read_cpu_times(stat_a);
 	if (!ret) {
@@ -1173,20 +1184,10 @@ static void test_stopper(void)
 			       strerror(-ret));
 		goto free;
 	}
-	for (i = 0; i < nr; i++) {
-		streamer_init(&st[i], buf, STOPPER_LEN);
-		st[i].start = node_cpus[NODE_A];
-	}
 	c_snap(&before);
-	started = streamers_start(st, nr);
-	if (started < nr)
+	if (!streamers_start_pinned("stopper", st, nr, buf, STOPPER_LEN,
+				    NODE_A, &started))
 		goto stop;
-	an_sleep_ms(START_PIN_MS);
-	ret = streamers_release(st, nr);
-	if (ret) {
-		ksft_print_msg("sched_setaffinity: %s\n", strerror(-ret));
-		goto stop;
-	}
 	an_sleep_ms(STOPPER_WARMUP_MS);
 	/* from here on, every thread must stay on NODE_A */
 	for (i = 0; i < nr; i++) {
@@ -1303,7 +1304,7 @@ static void test_disable(void)
 	unsigned long long t0, now = 0, last = 0, late = 0, changes = 0;
 	struct streamer st[FOLLOW_THREADS];
 	struct an_snap a0, a, b;
-	int i, started = 0, ret;
+	int started = 0, ret;
 	char *buf;
 
 	buf = an_alloc(DISABLE_LEN, page_size, MADV_NOHUGEPAGE);
@@ -1313,19 +1314,9 @@ static void test_disable(void)
 	}
 	if (!place_buffer(buf, DISABLE_LEN, NODE_B))
 		goto free;
-	for (i = 0; i < nr; i++) {
-		streamer_init(&st[i], buf, DISABLE_LEN);
-		st[i].start = node_cpus[NODE_A];
-	}
-	started = streamers_start(st, nr);
-	if (started < nr)
+	if (!streamers_start_pinned("disable", st, nr, buf, DISABLE_LEN,
+				    NODE_A, &started))
 		goto stop;
-	an_sleep_ms(START_PIN_MS);
-	ret = streamers_release(st, nr);
-	if (ret) {
-		ksft_print_msg("sched_setaffinity: %s\n", strerror(-ret));
-		goto stop;
-	}
 	/* The balancer is running and the threads are on their way. */
 	if (!calls_grow("enabled=0: before", DISABLE_MIN_CALLS,
 			DISABLE_WARMUP_CAP_MS))
