@@ -17,6 +17,15 @@
  *    that exec fails, each allocation of exec in turn, until an exec
  *    needs fewer than N (the new image finds fail-nth still armed);
  *  - fork: the same around fork();
+ *  - exec, racing the scanner: the old bug needed knuma_scand to reach the
+ *    mm in the few microseconds between the final mmdrop() of a failed exec
+ *    and the mm leaving the list, which one exec per allocation hardly ever
+ *    gives it.  So for RACE_SECS, half as many processes as there are CPUs
+ *    (the other half is left to knuma_scand, at nice 19) exec() in a loop
+ *    with each allocation at which exec failed with ENOMEM above failing in
+ *    turn, from small mms of their own, so that the scanner's passes over
+ *    the list are short and frequent; the kernel must not be tainted
+ *    (a KASAN or slab report, a WARN, an oops) meanwhile;
  *  - no page stays isolated afterwards (nr_isolated_anon/file are 0).
  *
  * The first two pass when at least one exec (fork) failed with ENOMEM and
@@ -29,6 +38,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,14 +54,18 @@
 #define CAP_SECS		240	/* for each of the two loops */
 #define BUSY_LEN		(8UL << 20)	/* scanned meanwhile */
 #define CHILD_ARG		"--exec-child"
+#define RACE_SECS		30	/* failing execs racing the scanner */
+#define RACE_MIN_ENOMEM		1000	/* fewer prove nothing */
+#define TAINTED			"/proc/sys/kernel/tainted"
 
 /* Exit codes of the children */
 #define EXIT_CONSUMED		0	/* new image: the fault was injected */
 #define EXIT_UNUSED		1	/* new image: fail-nth still armed */
 #define EXIT_ERRNO		100	/* exec/fork failed: 100 + errno */
 #define EXIT_SETUP		99
+#define EXIT_RACE_DONE		2	/* racing process: its time is up */
 
-#define NR_TESTS		3
+#define NR_TESTS		4
 
 /*
  * fail-nth is read and written through a descriptor opened before it is
@@ -93,6 +107,7 @@ struct outcome {
 	unsigned long runs, enomem, other_errno, ran, killed;
 	int last_errno, last_sig;
 	unsigned int needed;		/* N at which the fault went unused */
+	bool enomem_at[MAX_NTH + 1];	/* exec/fork failed with ENOMEM at N */
 };
 
 /* The child's side of one step: arm fail-nth at @n, then exec or fork. */
@@ -182,6 +197,7 @@ static bool fail_each(int exec, struct outcome *o)
 		}
 		if (WEXITSTATUS(status) == EXIT_ERRNO + ENOMEM) {
 			o->enomem++;
+			o->enomem_at[n] = true;
 		} else if (WEXITSTATUS(status) > EXIT_ERRNO) {
 			o->other_errno++;
 			o->last_errno = WEXITSTATUS(status) - EXIT_ERRNO;
@@ -219,6 +235,172 @@ static unsigned long long full_scans(void)
 	return v;
 }
 
+/* What the racing processes count, in memory they share. */
+struct race_stats {
+	unsigned long execs, enomem, other_errno, ran, killed, spawned;
+	int last_errno;
+};
+
+/*
+ * One racing process: exec() with fail-nth armed at each N of @at in turn
+ * until @deadline.  An exec that fails comes back here; one that goes
+ * through (an allocation count changed) ends this process, and the parent
+ * starts another.
+ */
+static void race_child(const bool *at, unsigned int max,
+		       unsigned long long deadline, struct race_stats *st)
+{
+	static const char exe[] = "/proc/self/exe";
+	char arg0[] = "autonuma_faults", arg1[] = CHILD_ARG, arg2[16];
+	char *argv[4];
+	unsigned int n;
+	const char *p;
+	int fd, err;
+
+	/*
+	 * What exec() reads of ours is faulted in first: fork() copies no
+	 * page table of a file mapping, and a page table is an allocation.
+	 */
+	for (p = exe; __atomic_load_n(p, __ATOMIC_RELAXED); p++)
+		;
+	fd = open(FAIL_NTH, O_RDWR);
+	if (fd < 0)
+		_exit(EXIT_SETUP);
+	snprintf(arg2, sizeof(arg2), "%d", fd);
+	argv[0] = arg0;
+	argv[1] = arg1;
+	argv[2] = arg2;
+	argv[3] = NULL;
+	while (an_now_ms() < deadline) {
+		for (n = 1; n <= max; n++) {
+			if (!at[n])
+				continue;
+			/*
+			 * Counted before fail-nth is armed: the first write
+			 * to @st faults in a page table, an allocation.
+			 */
+			__atomic_add_fetch(&st->execs, 1, __ATOMIC_RELAXED);
+			if (fail_nth_set(fd, n))
+				_exit(EXIT_SETUP);
+			execv(exe, argv);
+			err = errno;
+			fail_nth_set(fd, 0);
+			if (err == ENOMEM) {
+				__atomic_add_fetch(&st->enomem, 1,
+						   __ATOMIC_RELAXED);
+			} else {
+				__atomic_add_fetch(&st->other_errno, 1,
+						   __ATOMIC_RELAXED);
+				st->last_errno = err;
+			}
+		}
+	}
+	_exit(EXIT_RACE_DONE);
+}
+
+static pid_t race_spawn(const bool *at, unsigned int max,
+			unsigned long long deadline, struct race_stats *st)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid)
+		race_child(at, max, deadline, st);
+	if (pid > 0)
+		st->spawned++;
+	return pid;
+}
+
+/*
+ * Failing execs from several processes at once while knuma_scand walks
+ * its list at its fastest: see the top of this file.  @ex is what
+ * fail_each() found for exec.
+ */
+static void race_exec(const struct outcome *ex, unsigned long long taint0)
+{
+	unsigned long long s0, deadline, taint = 0;
+	unsigned int max = ex->needed ? ex->needed : MAX_NTH;
+	long nr = sysconf(_SC_NPROCESSORS_ONLN) / 2;
+	struct race_stats *st;
+	char list[256];
+	bool ok = true;
+	size_t len = 0;
+	int status;
+	pid_t pid;
+	long i;
+
+	if (nr < 1)
+		nr = 1;
+	list[0] = '\0';
+	for (i = 1; i <= max && len < sizeof(list) - 8; i++)
+		if (ex->enomem_at[i])
+			len += snprintf(list + len, sizeof(list) - len, " %ld", i);
+	ksft_print_msg("race: exec failed with ENOMEM at N =%s\n", list);
+	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (st == MAP_FAILED) {
+		ksft_test_result_fail("exec racing knuma_scand: mmap: %s\n",
+				      strerror(errno));
+		return;
+	}
+	memset(st, 0, sizeof(*st));
+	s0 = full_scans();
+	deadline = an_now_ms() + RACE_SECS * 1000ULL;
+	for (i = 0; i < nr; i++) {
+		if (race_spawn(ex->enomem_at, max, deadline, st) < 0) {
+			ksft_print_msg("race: fork: %s\n", strerror(errno));
+			ok = false;
+			break;
+		}
+	}
+	/* Wait for each; start another for one that exec() took away. */
+	while ((pid = wait(&status)) > 0 || errno == EINTR) {
+		if (pid < 0)
+			continue;
+		if (WIFSIGNALED(status)) {
+			/* past exec's point of no return: the kernel kills */
+			st->killed++;
+		} else if (WEXITSTATUS(status) == EXIT_SETUP) {
+			ksft_print_msg("race: a process could not set up\n");
+			ok = false;
+			continue;
+		} else if (WEXITSTATUS(status) == EXIT_CONSUMED ||
+			   WEXITSTATUS(status) == EXIT_UNUSED) {
+			st->ran++;
+		} else if (WEXITSTATUS(status) == EXIT_RACE_DONE) {
+			continue;
+		} else {
+			ksft_print_msg("race: a process exited with %d\n",
+				       WEXITSTATUS(status));
+			ok = false;
+			continue;
+		}
+		if (ok && an_now_ms() < deadline &&
+		    race_spawn(ex->enomem_at, max, deadline, st) < 0) {
+			ksft_print_msg("race: fork: %s\n", strerror(errno));
+			ok = false;
+		}
+	}
+	s0 = full_scans() - s0;
+	if (an_get_knob(TAINTED, &taint)) {
+		ksft_print_msg("cannot read %s\n", TAINTED);
+		ok = false;
+	}
+	ksft_print_msg("race: %ld processes, %lu started, %lu execs\n", nr,
+		       st->spawned, st->execs);
+	ksft_print_msg("race: %lu ENOMEM, %lu other errno (last %s)\n",
+		       st->enomem, st->other_errno,
+		       st->other_errno ? strerror(st->last_errno) : "none");
+	ksft_print_msg("race: %lu ran, %lu killed; full_scans +%llu; tainted %llu -> %llu\n",
+		       st->ran, st->killed, s0, taint0, taint);
+	ksft_test_result(ok && st->enomem >= RACE_MIN_ENOMEM && s0 &&
+			 taint == taint0,
+			 "exec failing at its allocations from %ld processes for %d s while knuma_scand runs: at least %d ENOMEM, kernel not tainted\n",
+			 nr, RACE_SECS, RACE_MIN_ENOMEM);
+	munmap(st, sizeof(*st));
+}
+
 /* Poll up to 5 s for nr_isolated_anon and nr_isolated_file to be 0. */
 static bool isolated_drained(unsigned long long *anon, unsigned long long *file)
 {
@@ -249,9 +431,9 @@ int main(int argc, char **argv)
 		FAIL_PAGE_DIR "/min-order",
 		FAIL_PAGE_DIR "/verbose",
 	};
-	unsigned long long s0, anon, file;
+	unsigned long long s0, anon, file, taint0 = 0;
 	const char *failed = "";
-	struct outcome o;
+	struct outcome o, ex;
 	bool done;
 	char why[256], *busy;
 	int ret;
@@ -292,6 +474,8 @@ int main(int argc, char **argv)
 	    an_write_str(FAIL_PAGE_DIR "/verbose", "0"))
 		ksft_exit_fail_msg("cannot set up %s and %s\n", FAILSLAB_DIR,
 				   FAIL_PAGE_DIR);
+	if (an_get_knob(TAINTED, &taint0))
+		ksft_exit_fail_msg("cannot read %s\n", TAINTED);
 	ksft_set_plan(NR_TESTS);
 
 	/* Memory of this process, for the scanner to be busy with. */
@@ -303,10 +487,15 @@ int main(int argc, char **argv)
 	s0 = full_scans();
 	done = fail_each(1, &o);
 	report("exec", done, &o, full_scans() - s0);
+	ex = o;
 
 	s0 = full_scans();
 	done = fail_each(0, &o);
 	report("fork", done, &o, full_scans() - s0);
+
+	/* small mms for the racing processes: short passes over the list */
+	an_free(busy, BUSY_LEN);
+	race_exec(&ex, taint0);
 
 	done = isolated_drained(&anon, &file);
 	ksft_test_result(done, "no page isolated afterwards (anon %llu, file %llu)\n",
