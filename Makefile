@@ -14,12 +14,16 @@
 #                 them (make check runs a subset)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about an hour)
 #   make bench-short  its smoke test, traffic plugin included (about 6 minutes)
+#   make deb      Debian packages of the series on Debian's own configuration,
+#                 into build/deb/ (hours on two cores: README.md, "On a real
+#                 machine"); CONFIG_ONLY=1 only writes and checks the
+#                 configuration, NO_DEBUG_INFO=1 builds without DWARF and BTF
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
 
 FLAVOUR ?= autonuma
 H := harness
 
-.PHONY: run check shell patches edit export kernel vmtests bench bench-short clean
+.PHONY: run check shell patches edit export kernel vmtests bench bench-short deb clean
 
 run:
 	@$(H)/run.sh
@@ -46,6 +50,9 @@ kernel:
 vmtests:
 	@$(H)/prepare.sh autonuma
 	@$(H)/vmtests.sh
+
+deb:
+	@$(H)/deb.sh $(if $(CONFIG_ONLY),--config-only) $(if $(NO_DEBUG_INFO),--no-debug-info)
 
 clean:
 	rm -rf build
