@@ -2,7 +2,13 @@
 # qemu.sh [options]: boot a guest kernel and turn its verdict into our exit
 # status.
 #
-#   --flavour F        kernel flavour to boot (default autonuma)
+#   --flavour F        kernel flavour to boot (default autonuma); its
+#                      initramfs (kselftests, tools) is used with --kernel too
+#   --kernel PATH      boot this bzImage instead of the flavour's, e.g. the
+#                      one harness/deb.sh packages
+#                      (build/obj-deb/arch/x86/boot/bzImage); it must have
+#                      the serial console, ACPI NUMA and initramfs support
+#                      built in (Debian's configuration has them)
 #   --nodes N          NUMA nodes (default 2)
 #   --cpus-per-node C  CPUs per node (default 2)
 #   --mem-per-node M   MiB of memory per node (default 1024)
@@ -35,11 +41,12 @@
 . "$(dirname -- "$0")/lib.sh"
 
 flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log= script=
-hpmem=0 traffic= targs=
+hpmem=0 traffic= targs= kernel=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
 	--flavour)		flavour=$2 ;;
+	--kernel)		kernel=$2 ;;
 	--nodes)		nodes=$2 ;;
 	--cpus-per-node)	cpn=$2 ;;
 	--mem-per-node)		mem=$2 ;;
@@ -99,15 +106,22 @@ if [ -n "$targs" ]; then
 		esac
 	done
 fi
+O=$(objdir "$flavour")
+if [ -n "$kernel" ]; then
+	[ -f "$kernel" ] || die "--kernel: '$kernel' is not a file"
+	# An x86 boot image carries "HdrS" at offset 0x202 (the boot protocol
+	# header): a vmlinux, a module or a typo'd path has not.
+	[ "$(dd if="$kernel" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ] ||
+		die "--kernel: '$kernel' is not an x86 bzImage (no boot protocol header)"
+else
+	kernel=$O/arch/x86/boot/bzImage
+	[ -f "$kernel" ] || die "$kernel missing: build the $flavour flavour first"
+fi
+initrd=$O/initramfs.cpio.gz
+[ -f "$initrd" ] || die "$initrd missing: run harness/initramfs.sh $flavour"
 # Validated before waiting for the machine-wide lock, so that a bad option
 # fails at once.
 heavy_lock
-
-O=$(objdir "$flavour")
-kernel=$O/arch/x86/boot/bzImage
-initrd=$O/initramfs.cpio.gz
-[ -f "$kernel" ] || die "$kernel missing: build the $flavour flavour first"
-[ -f "$initrd" ] || die "$initrd missing: run harness/initramfs.sh $flavour"
 [ -n "$log" ] || log=$BUILD/logs/$flavour-${nodes}n-$run.log
 mkdir -p "$(dirname "$log")"
 
