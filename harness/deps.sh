@@ -6,7 +6,7 @@
 
 PKGS="gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio ccache
 xz-utils rsync kmod perl python3 linux-source-6.1 linux-config-6.1 qemu-system-x86
-busybox-static numactl libnuma-dev gnuplot-nox libcap-dev $*"
+busybox-static numactl libnuma-dev gnuplot-nox libcap-dev trace-cmd $*"
 
 missing=
 for p in $PKGS; do
