@@ -24,6 +24,10 @@
 #                      shell (default boot)
 #   --script FILE      a guest shell script to run (implies --run script);
 #                      packed into an extra initramfs as /script.sh
+#   --extra-bin P[,P]  host programs (absolute paths) packed with their
+#                      libraries into an extra initramfs for this guest
+#                      only, e.g. /usr/bin/perf (33 MiB with its libraries:
+#                      too much for every guest's memory and boot)
 #   --append ARGS      extra kernel command line
 #   --timeout S        wall-clock limit in seconds (default 600)
 #   --log FILE         console log (default $BUILD/logs/FLAVOUR-NODESn-WHAT.log)
@@ -41,7 +45,7 @@
 . "$(dirname -- "$0")/lib.sh"
 
 flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log= script=
-hpmem=0 traffic= targs= kernel=
+hpmem=0 traffic= targs= kernel= extra=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--run)			run=$2 ;;
 	--append)		append=$2 ;;
 	--script)		script=$2 run=script ;;
+	--extra-bin)		extra=$2 ;;
 	--timeout)		timeout=$2 ;;
 	--log)			log=$2 ;;
 	--traffic)		traffic=$2 ;;
@@ -81,6 +86,13 @@ boot|kselftest|demo|shell) ;;
 script) [ -f "$script" ] || die "--script: '$script' is not a file" ;;
 *) die "--run: unknown '$run' (boot, kselftest, demo, shell, script)" ;;
 esac
+for p in $(echo "$extra" | tr ',' ' '); do
+	case $p in
+	/*) ;;
+	*) die "--extra-bin: '$p' is not an absolute path" ;;
+	esac
+	[ -f "$p" ] && [ -x "$p" ] || die "--extra-bin: '$p' is not an executable file"
+done
 if [ -n "$traffic" ]; then
 	case $traffic in
 	*,*) die "--traffic: '$traffic': QEMU's -plugin option cannot take a file name with a comma" ;;
@@ -122,19 +134,26 @@ initrd=$O/initramfs.cpio.gz
 # Validated before waiting for the machine-wide lock, so that a bad option
 # fails at once.
 heavy_lock
+
 [ -n "$log" ] || log=$BUILD/logs/$flavour-${nodes}n-$run.log
 mkdir -p "$(dirname "$log")"
 
 # A script to run goes in a second archive appended to the initramfs
 # (the kernel unpacks concatenated cpio archives in order), with the
-# helpers the guest scripts share (guest/lib.sh).
-if [ -n "$script" ]; then
+# helpers the guest scripts share (guest/lib.sh), and so do the
+# --extra-bin programs.
+if [ -n "$script$extra" ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	cp "$script" "$tmp/script.sh"
-	chmod +x "$tmp/script.sh"
-	cp "$HARNESS/guest/lib.sh" "$tmp/guest-lib.sh"
-	(cd "$tmp" && printf 'script.sh\nguest-lib.sh\n' | cpio -o -H newc --quiet | gzip -1) >"$tmp/extra.cpio.gz"
+	mkdir "$tmp/root"
+	if [ -n "$script" ]; then
+		cp "$script" "$tmp/root/script.sh"
+		chmod +x "$tmp/root/script.sh"
+		cp "$HARNESS/guest/lib.sh" "$tmp/root/guest-lib.sh"
+	fi
+	# shellcheck disable=SC2046
+	pack_bin "$tmp/root" $(echo "$extra" | tr ',' ' ')
+	(cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp/extra.cpio.gz"
 	cat "$initrd" "$tmp/extra.cpio.gz" >"$tmp/initrd.cpio.gz"
 	initrd=$tmp/initrd.cpio.gz
 fi
