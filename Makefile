@@ -14,12 +14,19 @@
 #                 them (make check runs a subset)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about 6 hours, bench/README.md "Time")
 #   make bench-short  its smoke test, traffic plugin and model included (about 7 minutes)
+#   make deb      Debian packages of the series on Debian's own configuration,
+#                 into build/deb/ (hours on two cores: README.md, "On a real
+#                 machine"); CONFIG_ONLY=1 only writes and checks the
+#                 configuration, NO_DEBUG_INFO=1 builds without DWARF and BTF
+#   make tools    a 2-node guest where numastat -p, numa_maps and the autonuma
+#                 trace events (tracefs, trace-cmd, perf) are checked while
+#                 AutoNUMA runs
 #   make clean    remove build/ (the ccache in /var/cache/autonuma-ccache stays)
 
 FLAVOUR ?= autonuma
 H := harness
 
-.PHONY: run check shell patches edit export kernel vmtests bench bench-short clean
+.PHONY: run check shell patches edit export kernel vmtests bench bench-short deb tools clean
 
 run:
 	@$(H)/run.sh
@@ -46,6 +53,15 @@ kernel:
 vmtests:
 	@$(H)/prepare.sh autonuma
 	@$(H)/vmtests.sh
+
+deb:
+	@$(H)/deb.sh $(if $(CONFIG_ONLY),--config-only) $(if $(NO_DEBUG_INFO),--no-debug-info)
+
+tools:
+	@$(H)/deps.sh linux-perf
+	@$(H)/prepare.sh autonuma
+	@$(H)/qemu.sh --flavour autonuma --nodes 2 --extra-bin /usr/bin/perf \
+		--script $(H)/guest/tools.sh --timeout 300 --append kunit.enable=0
 
 clean:
 	rm -rf build

@@ -5,8 +5,9 @@
 # series touches compiling with Debian's own kernel config, the autonuma
 # kernel with KUnit and the kselftests on 2-node, 1-node, noautonuma and
 # 4-node guests, the scheduler tests on 2 nodes x 4 CPUs, the memory
-# hot-add guests (guest/hotplug.sh), a subset of the upstream vm selftests
-# (khugepaged among them) with AutoNUMA off and on (vmtests.sh; all of
+# hot-add guests (guest/hotplug.sh), numastat, numa_maps and the trace
+# events while AutoNUMA runs (guest/tools.sh), a subset of the upstream vm
+# selftests (khugepaged among them) with AutoNUMA off and on (vmtests.sh; all of
 # them: make vmtests), reclaim and the OOM killer while pages migrate
 # (guest/oom.sh), the nothp kernel (THP off) with KUnit and the kselftests
 # on 2 nodes, the kasan kernel (generic KASAN plus the debug options:
@@ -235,6 +236,13 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest autonuma-hotplug-3node --flavour autonuma --nodes 2 \
 			--hotplug-mem 512 --script "$HARNESS/guest/hotplug.sh" \
 			--timeout 300 --append "kunit.enable=0"
+		# What a user watches AutoNUMA with, while it moves a
+		# process's memory: numastat -p, numa_maps and the autonuma
+		# trace events through tracefs and trace-cmd (perf, 33 MiB
+		# more in the guest, in "make tools").
+		guest autonuma-tools --flavour autonuma --nodes 2 \
+			--script "$HARNESS/guest/tools.sh" --timeout 300 \
+			--append "kunit.enable=0"
 	fi
 	# AutoNUMA without THP: it must build, and the tests that need THP
 	# must skip, not fail.

@@ -1,41 +1,24 @@
 #!/bin/sh
 # debian-objs.sh: compile every object the series touches with Debian's
 # own kernel configuration (linux-config-6.1, config.amd64_none_amd64.xz)
-# plus configs/debian.config (CONFIG_AUTONUMA=y, no Debian keys), out of
-# tree in $BUILD/obj-debian with ccache.  The guest flavours all start
-# from tinyconfig, which leaves off most of what a distribution turns on
-# (MEMCG, HUGETLBFS, KSM, ZONE_DEVICE, PREEMPT_DYNAMIC, ...) and so never
-# compiles the #ifdef branches of the touched files that those options
-# select; this is the configuration a user on a Debian machine builds.
+# plus configs/debian.config (CONFIG_AUTONUMA=y, no Debian keys; written
+# by harness/debian-config.sh), out of tree in $BUILD/obj-debian with
+# ccache.  The guest flavours all start from tinyconfig, which leaves off
+# most of what a distribution turns on (MEMCG, HUGETLBFS, KSM, ZONE_DEVICE,
+# PREEMPT_DYNAMIC, ...) and so never compiles the #ifdef branches of the
+# touched files that those options select; this is the configuration a
+# user on a Debian machine builds.
 #
 # Only the objects: a full vmlinux with this configuration (thousands of
 # objects and modules) takes far too long on two cores for every check;
 # packaging and linking it is another job (make deb).
 . "$(dirname -- "$0")/lib.sh"
 
-DEBIAN_CONFIG=/usr/src/linux-config-6.1/config.amd64_none_amd64.xz
 O=$BUILD/obj-debian
-frag=$HARNESS/configs/debian.config
-[ -f "$DEBIAN_CONFIG" ] || die "$DEBIAN_CONFIG missing: run harness/deps.sh"
 heavy_lock
 mkdir -p "$O" "$CCACHE_DIR"
 start=$(date +%s)
-
-[ -f "$O/.config" ] && cp -p "$O/.config" "$O/.config.prev"
-xz -dc "$DEBIAN_CONFIG" >"$O/config.debian"
-KCONFIG_CONFIG=$O/.config "$TREE/scripts/kconfig/merge_config.sh" -m -O "$O" \
-	"$O/config.debian" "$frag" >"$O/merge.log" 2>&1 || die "merge_config failed, see $O/merge.log"
-make -s -C "$TREE" O="$O" olddefconfig >>"$O/merge.log" 2>&1 || die "olddefconfig failed, see $O/merge.log"
-# CONFIG_AUTONUMA=y above all: an unmet dependency would drop it quietly
-# and leave the touched files compiled without a line of AutoNUMA.
-config_verify "$O/.config" "Debian config" "$frag" || { rm -f "$O/.config.prev"; exit 1; }
-# The same .config as last time keeps its date, so that make rebuilds
-# nothing for it.
-if [ -f "$O/.config.prev" ] && cmp -s "$O/.config" "$O/.config.prev"; then
-	mv "$O/.config.prev" "$O/.config"
-else
-	rm -f "$O/.config.prev"
-fi
+"$HARNESS/debian-config.sh" "$O"
 
 # The .c files the series changes (its patches) or adds (series), kernel
 # code only (no tools/, no Documentation/).  A file that another .c file

@@ -1,10 +1,12 @@
 #!/bin/sh
-# Install the Debian packages the harness needs, if any is missing.
+# deps.sh [PKG...]: install the Debian packages the harness needs, if any
+# is missing, and the PKGs one step needs beyond those (harness/deb.sh:
+# what bindeb-pkg builds with, which no other step does).
 . "$(dirname -- "$0")/lib.sh"
 
 PKGS="gcc make libc6-dev flex bison bc libelf-dev libssl-dev cpio ccache
 xz-utils rsync kmod perl python3 linux-source-6.1 linux-config-6.1 qemu-system-x86
-busybox-static numactl libnuma-dev gnuplot-nox libcap-dev"
+busybox-static numactl libnuma-dev gnuplot-nox libcap-dev trace-cmd $*"
 
 missing=
 for p in $PKGS; do

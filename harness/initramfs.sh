@@ -34,18 +34,17 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$R/etc/group"
 
 cp -a "$O/kselftest/install" "$R/kselftest"
 
-# numactl is only packaged dynamically linked: bring its libraries along.
-if [ -x /usr/bin/numactl ]; then
-	cp /usr/bin/numactl "$R/usr/bin/"
-	# memhog (the overhead benchmark) comes with numactl, same libraries
-	[ -x /usr/bin/memhog ] && cp /usr/bin/memhog "$R/usr/bin/"
-	# migratepages moves a running task's memory (guest/hotplug.sh)
-	[ -x /usr/bin/migratepages ] && cp /usr/bin/migratepages "$R/usr/bin/"
-	for lib in $(ldd /usr/bin/numactl | sed -n 's|.* => \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/lib[^ ]*\) .*|\1|p'); do
-		mkdir -p "$R$(dirname "$lib")"
-		cp -L "$lib" "$R$lib"
-	done
-fi
+# numactl and its tools are only packaged dynamically linked: pack_bin
+# brings their libraries along.  memhog is the overhead benchmark's
+# toucher, migratepages moves a running task's memory (guest/hotplug.sh),
+# numastat -p shows a process's memory per node and trace-cmd records
+# AutoNUMA's trace events (guest/tools.sh; about 3 MiB with its
+# libraries).  perf, with 33 MiB of libraries, is not put in every guest's
+# memory: qemu.sh --extra-bin /usr/bin/perf packs it for one guest.
+for p in /usr/bin/numactl /usr/bin/memhog /usr/bin/migratepages /usr/bin/numastat \
+	/usr/bin/trace-cmd; do
+	[ ! -x "$p" ] || pack_bin "$R" "$p"
+done
 
 # Guest programs (benchmarks), if built: statically linked, flavour-independent.
 if [ -d "$BUILD/guest-bin" ]; then

@@ -77,6 +77,25 @@ heavy_lock() {
 	export AUTONUMA_HEAVY_LOCKED=1
 }
 
+# pack_bin ROOT PROG...: copy each host program PROG (an absolute path)
+# into the guest root ROOT at the same path, with the shared libraries
+# ldd names for it, so that a dynamically linked program runs there.
+pack_bin() {
+	pb_root=$1
+	shift
+	for pb_prog in "$@"; do
+		mkdir -p "$pb_root$(dirname "$pb_prog")"
+		# not through a busybox link of the same name
+		rm -f "$pb_root$pb_prog"
+		cp -L "$pb_prog" "$pb_root$pb_prog"
+		for pb_lib in $(ldd "$pb_prog" 2>/dev/null | sed -n 's|.* => \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/lib[^ ]*\) .*|\1|p'); do
+			[ -f "$pb_root$pb_lib" ] && continue
+			mkdir -p "$pb_root$(dirname "$pb_lib")"
+			cp -L "$pb_lib" "$pb_root$pb_lib"
+		done
+	done
+}
+
 objdir() {
 	echo "$BUILD/obj-$1"
 }

@@ -2,7 +2,13 @@
 # qemu.sh [options]: boot a guest kernel and turn its verdict into our exit
 # status.
 #
-#   --flavour F        kernel flavour to boot (default autonuma)
+#   --flavour F        kernel flavour to boot (default autonuma); its
+#                      initramfs (kselftests, tools) is used with --kernel too
+#   --kernel PATH      boot this bzImage instead of the flavour's, e.g. the
+#                      one harness/deb.sh packages
+#                      (build/obj-deb/arch/x86/boot/bzImage); it must have
+#                      the serial console, ACPI NUMA and initramfs support
+#                      built in (Debian's configuration has them)
 #   --nodes N          NUMA nodes (default 2)
 #   --cpus-per-node C  CPUs per node (default 2)
 #   --mem-per-node M   MiB of memory per node (default 1024)
@@ -18,6 +24,10 @@
 #                      shell (default boot)
 #   --script FILE      a guest shell script to run (implies --run script);
 #                      packed into an extra initramfs as /script.sh
+#   --extra-bin P[,P]  host programs (absolute paths) packed with their
+#                      libraries into an extra initramfs for this guest
+#                      only, e.g. /usr/bin/perf (33 MiB with its libraries:
+#                      too much for every guest's memory and boot)
 #   --append ARGS      extra kernel command line
 #   --timeout S        wall-clock limit in seconds (default 600)
 #   --log FILE         console log (default $BUILD/logs/FLAVOUR-NODESn-WHAT.log)
@@ -35,11 +45,12 @@
 . "$(dirname -- "$0")/lib.sh"
 
 flavour=autonuma nodes=2 cpn=2 mem=1024 run=boot append= timeout=600 log= script=
-hpmem=0 traffic= targs=
+hpmem=0 traffic= targs= kernel= extra=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
 	--flavour)		flavour=$2 ;;
+	--kernel)		kernel=$2 ;;
 	--nodes)		nodes=$2 ;;
 	--cpus-per-node)	cpn=$2 ;;
 	--mem-per-node)		mem=$2 ;;
@@ -47,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--run)			run=$2 ;;
 	--append)		append=$2 ;;
 	--script)		script=$2 run=script ;;
+	--extra-bin)		extra=$2 ;;
 	--timeout)		timeout=$2 ;;
 	--log)			log=$2 ;;
 	--traffic)		traffic=$2 ;;
@@ -74,6 +86,13 @@ boot|kselftest|demo|shell) ;;
 script) [ -f "$script" ] || die "--script: '$script' is not a file" ;;
 *) die "--run: unknown '$run' (boot, kselftest, demo, shell, script)" ;;
 esac
+for p in $(echo "$extra" | tr ',' ' '); do
+	case $p in
+	/*) ;;
+	*) die "--extra-bin: '$p' is not an absolute path" ;;
+	esac
+	[ -f "$p" ] && [ -x "$p" ] || die "--extra-bin: '$p' is not an executable file"
+done
 if [ -n "$traffic" ]; then
 	case $traffic in
 	*,*) die "--traffic: '$traffic': QEMU's -plugin option cannot take a file name with a comma" ;;
@@ -99,28 +118,42 @@ if [ -n "$targs" ]; then
 		esac
 	done
 fi
+O=$(objdir "$flavour")
+if [ -n "$kernel" ]; then
+	[ -f "$kernel" ] || die "--kernel: '$kernel' is not a file"
+	# An x86 boot image carries "HdrS" at offset 0x202 (the boot protocol
+	# header): a vmlinux, a module or a typo'd path has not.
+	[ "$(dd if="$kernel" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ] ||
+		die "--kernel: '$kernel' is not an x86 bzImage (no boot protocol header)"
+else
+	kernel=$O/arch/x86/boot/bzImage
+	[ -f "$kernel" ] || die "$kernel missing: build the $flavour flavour first"
+fi
+initrd=$O/initramfs.cpio.gz
+[ -f "$initrd" ] || die "$initrd missing: run harness/initramfs.sh $flavour"
 # Validated before waiting for the machine-wide lock, so that a bad option
 # fails at once.
 heavy_lock
 
-O=$(objdir "$flavour")
-kernel=$O/arch/x86/boot/bzImage
-initrd=$O/initramfs.cpio.gz
-[ -f "$kernel" ] || die "$kernel missing: build the $flavour flavour first"
-[ -f "$initrd" ] || die "$initrd missing: run harness/initramfs.sh $flavour"
 [ -n "$log" ] || log=$BUILD/logs/$flavour-${nodes}n-$run.log
 mkdir -p "$(dirname "$log")"
 
 # A script to run goes in a second archive appended to the initramfs
 # (the kernel unpacks concatenated cpio archives in order), with the
-# helpers the guest scripts share (guest/lib.sh).
-if [ -n "$script" ]; then
+# helpers the guest scripts share (guest/lib.sh), and so do the
+# --extra-bin programs.
+if [ -n "$script$extra" ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	cp "$script" "$tmp/script.sh"
-	chmod +x "$tmp/script.sh"
-	cp "$HARNESS/guest/lib.sh" "$tmp/guest-lib.sh"
-	(cd "$tmp" && printf 'script.sh\nguest-lib.sh\n' | cpio -o -H newc --quiet | gzip -1) >"$tmp/extra.cpio.gz"
+	mkdir "$tmp/root"
+	if [ -n "$script" ]; then
+		cp "$script" "$tmp/root/script.sh"
+		chmod +x "$tmp/root/script.sh"
+		cp "$HARNESS/guest/lib.sh" "$tmp/root/guest-lib.sh"
+	fi
+	# shellcheck disable=SC2046
+	pack_bin "$tmp/root" $(echo "$extra" | tr ',' ' ')
+	(cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp/extra.cpio.gz"
 	cat "$initrd" "$tmp/extra.cpio.gz" >"$tmp/initrd.cpio.gz"
 	initrd=$tmp/initrd.cpio.gz
 fi

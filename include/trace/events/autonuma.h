@@ -14,7 +14,12 @@ TRACE_DEFINE_ENUM(AUTONUMA_SCHED_MOVE);
 TRACE_DEFINE_ENUM(AUTONUMA_SCHED_EXCHANGE);
 TRACE_DEFINE_ENUM(AUTONUMA_SCHED_SETTLE);
 
-/* knuma_scand finished a pass over an mm and published its working set */
+/*
+ * knuma_scand finished a pass over an mm and published its working set.
+ * The per-node counts are u64 and counted by a field of their own, so
+ * that the print format has no sizeof() and no arithmetic: the copy
+ * of libtraceevent in 6.1's perf parses neither.
+ */
 TRACE_EVENT(autonuma_scan_mm,
 	    TP_PROTO(struct mm_struct *mm, unsigned long pass,
 		     unsigned long tot, const unsigned long *nodes,
@@ -23,20 +28,23 @@ TRACE_EVENT(autonuma_scan_mm,
 	    TP_STRUCT__entry(__field(struct mm_struct *, mm)
 			     __field(unsigned long, pass)
 			     __field(unsigned long, tot)
-			     __dynamic_array(unsigned long, nodes, nr_nodes)
+			     __field(int, nr_nodes)
+			     __dynamic_array(u64, nodes, nr_nodes)
 	    ),
-	    TP_fast_assign(__entry->mm = mm;
-			   __entry->pass = pass;
-			   __entry->tot = tot;
-			   memcpy(__get_dynamic_array(nodes), nodes,
-				  nr_nodes * sizeof(*nodes));
+	    TP_fast_assign(u64 *per_node = __get_dynamic_array(nodes);
+		int i;
+
+		__entry->mm = mm;
+		__entry->pass = pass;
+		__entry->tot = tot;
+		__entry->nr_nodes = nr_nodes;
+		for (i = 0; i < nr_nodes; i++)
+			per_node[i] = nodes[i];
 	    ),
 	    TP_printk("mm=%p pass=%lu pages=%lu per_node=%s",
 		      __entry->mm, __entry->pass, __entry->tot,
 		      __print_array(__get_dynamic_array(nodes),
-				    __get_dynamic_array_len(nodes) /
-				    sizeof(unsigned long),
-				    sizeof(unsigned long)))
+				    __entry->nr_nodes, 8))
 );
 
 /* a hinting fault queued a page for migration */
