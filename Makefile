@@ -9,7 +9,7 @@
 #   make edit     make build/linux a git branch of the series, to edit in place
 #                 (FORCE=1 drops edits that were not exported)
 #   make export   write that branch back into patches/, series and the new files
-#   make kernel FLAVOUR=f   build one flavour (autonuma debug kasan none numa_balancing nothp)
+#   make kernel FLAVOUR=f   build one flavour (autonuma debug kasan lockstat none numa_balancing nothp)
 #   make vmtests  upstream's vm selftests with AutoNUMA off and on, all of
 #                 them (make check runs a subset)
 #   make bench    the benchmark matrix: bench/RESULTS.md (about 6 hours, bench/README.md "Time")

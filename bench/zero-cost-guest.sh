@@ -4,9 +4,12 @@
 # against the none flavour and AutoNUMA on (issue 15, item 4).
 #
 # Kernel command line parameters (qemu.sh --append):
-#   zc_mode=none|off|on  none: nothing to switch (the none flavour, or
-#                        "noautonuma"); off: echo 0 > enabled right after
-#                        boot; on: enabled must read 1
+#   zc_mode=none|off|on|nboff
+#                        none: nothing to switch (the none flavour, or
+#                        "noautonuma", or the numa_balancing flavour); off:
+#                        echo 0 > enabled right after boot; on: enabled
+#                        must read 1; nboff: kernel.numa_balancing=0 right
+#                        after boot
 #   zc_reps=N            repeats of each fork run (default 3)
 #   zc_secs=S            length of a fork+exit rate run (default 6)
 #   zc_heavy=0|1         also the default forkstorm (200 processes per CPU,
@@ -31,12 +34,20 @@ rc=0
 if [ "$mode" = off ]; then
 	echo 0 >$A/enabled || rc=1
 fi
+if [ "$mode" = nboff ]; then
+	echo 0 >/proc/sys/kernel/numa_balancing || rc=1
+fi
 en=absent
-[ -f $A/enabled ] && en=$(cat $A/enabled)
+if [ -f $A/enabled ]; then
+	en=$(cat $A/enabled)
+elif [ -f /proc/sys/kernel/numa_balancing ]; then
+	en=nb$(cat /proc/sys/kernel/numa_balancing)
+fi
 echo "ZC guest kernel=$(uname -r) mode=$mode enabled=$en cpus=$(cat /sys/devices/system/cpu/online) nodes=$(cat /sys/devices/system/node/online) cmdline_noautonuma=$(grep -c noautonuma /proc/cmdline)"
 case $mode in
 on) [ "$en" = 1 ] || { echo "ZC error: enabled reads $en, not 1"; rc=1; } ;;
 off) [ "$en" = 0 ] || { echo "ZC error: enabled reads $en, not 0"; rc=1; } ;;
+nboff) [ "$en" = nb0 ] || { echo "ZC error: numa_balancing reads $en, not 0"; rc=1; } ;;
 esac
 
 # Boot-time memory: the page_ext lines of the log and /proc/meminfo.
@@ -61,6 +72,12 @@ snap() {
 		}
 		END { printf "ZC slab when=%s name=kmalloc-all active_kb=%d total_kb=%d\n", w, ka / 1024, kt / 1024 }' /proc/slabinfo
 }
+
+# Object sizes as SLUB has them (object_size: the struct; slab_size: with
+# alignment and debug metadata).
+for c in task_struct mm_struct; do
+	echo "ZC objsize name=$c object_size=$(cat /sys/kernel/slab/$c/object_size) slab_size=$(cat /sys/kernel/slab/$c/slab_size)"
+done
 
 snap boot
 

@@ -32,6 +32,7 @@ function med(v, n,    i, j, t, m) {
 /ZC slab when=.* name=(mm_struct|task_struct) / {
 	objs[kv($0, "when"), kv($0, "name")] = kv($0, "active") "/" kv($0, "objs")
 }
+/ZC objsize name=/ { osz[kv($0, "name")] = kv($0, "object_size") }
 /ZC slab when=.* name=kmalloc-all / { kmall[kv($0, "when")] = kv($0, "active_kb") }
 /ZC slab when=.* name=[^ ]*autonuma/ { anc[kv($0, "when")] = anc[kv($0, "when")] kv($0, "name") ":" kv($0, "active") " " }
 /ZC rate rep=/ { r[++nr] = kv($0, "procs_per_s"); rs[nr] = kv($0, "sys_s") }
@@ -39,8 +40,8 @@ function med(v, n,    i, j, t, m) {
 /ZC done rc=/ { done = kv($0, "rc") }
 END {
 	last = nh ? "heavy" : "rate"
-	printf "| %s | %s | %s | %s | %s | %s | %s → %s | %s → %s | %s → %s | %s → %s | %s → %s | %s | %s | %s | %s | %s |\n",
-	       shape, cfg, enabled, memtotal["boot"], pe ? pe : "none",
+	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s → %s | %s → %s | %s → %s | %s → %s | %s → %s | %s | %s | %s | %s | %s |\n",
+	       shape, cfg, enabled, osz["task_struct"], osz["mm_struct"], memtotal["boot"], pe ? pe : "none",
 	       percpu["boot"], slab["boot"], slab[last], sunr["boot"], sunr[last],
 	       objs["boot", "mm_struct"], objs[last, "mm_struct"],
 	       objs["boot", "task_struct"], objs[last, "task_struct"],

@@ -9,6 +9,10 @@
 #           off      autonuma flavour, echo 0 > enabled right after boot
 #           noauto   autonuma flavour booted with "noautonuma"
 #           on       autonuma flavour, AutoNUMA on (its Kconfig default)
+#           nb       numa_balancing flavour (upstream NUMA balancing, no
+#                    AutoNUMA), kernel.numa_balancing=1 (its default there)
+#           nboff    numa_balancing flavour, kernel.numa_balancing=0 right
+#                    after boot
 #
 # Default: 2:none 2:off 2:noauto 2:on 4:none 4:off 4:on; the 4-CPU-per-
 # node boots also run the default forkstorm (the fork-heavy run).
@@ -27,6 +31,8 @@ for run in "$@"; do
 	off) mode=off ;;
 	noauto) mode=none extra=noautonuma ;;
 	on) mode=on ;;
+	nb) flavour=numa_balancing mode=none ;;
+	nboff) flavour=numa_balancing mode=nboff ;;
 	*) echo "zero-cost.sh: unknown config '$cfg'" >&2; exit 2 ;;
 	esac
 	heavy=0

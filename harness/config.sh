@@ -15,6 +15,8 @@ case $flavour in
 debug|nothp)	frags="base autonuma $flavour" ;;
 # KASAN on top of the debug options, which find other bugs in the same run
 kasan)		frags="base autonuma debug kasan" ;;
+# lock statistics on top of the debug options (bench/lock-stat.sh)
+lockstat)	frags="base autonuma debug lockstat" ;;
 *)	frags="base $flavour" ;;
 esac
 files=

@@ -13,7 +13,7 @@ CCACHE_DIR=${AUTONUMA_CCACHE_DIR:-/var/cache/autonuma-ccache}
 SRC_TARBALL=/usr/src/linux-source-6.1.tar.xz
 PRISTINE=$BUILD/src/linux-source-6.1
 TREE=$BUILD/linux
-FLAVOURS="autonuma debug kasan none numa_balancing nothp"
+FLAVOURS="autonuma debug kasan lockstat none numa_balancing nothp"
 JOBS=${JOBS:-$(nproc)}
 
 export CCACHE_DIR
