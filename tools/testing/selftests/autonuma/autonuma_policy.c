@@ -23,8 +23,9 @@
  *    policy stays on the inode): no page reaches node 1;
  *  - tmpfs mpol=bind:0: a file of such a mount: no page reaches node 1;
  *  - move_pages(): a page AutoNUMA holds isolated on its queue makes
- *    move_pages() report EBUSY only for a moment (AutoNUMA only: upstream
- *    isolates a page only for the migration inside its fault).
+ *    move_pages() report EBUSY only for a moment, at the fastest knobs
+ *    and at a long migration interval (AutoNUMA only: upstream isolates a
+ *    page only for the migration inside its fault).
  *
  * Runs on AutoNUMA (/sys/kernel/mm/autonuma, fast knobs) and, where the
  * kernel has no AutoNUMA, on upstream NUMA balancing (kernel.numa_balancing
@@ -79,7 +80,7 @@
 #define BUDGET_SECS		420
 
 #define NB_DIR			"/sys/kernel/debug/sched/numa_balancing"
-#define NR_TESTS		6
+#define NR_TESTS		7
 
 static size_t page_size;
 static char bind_str[16];	/* "bind:<SRC_NODE>" as numa_maps shows it */
@@ -1060,54 +1061,87 @@ out:
  * A page on AutoNUMA's queue is isolated from the LRU, and move_pages()
  * reports EBUSY for it.  That must last only as long as the page waits
  * for knuma_migratedN: once it migrated (or was put back), the same call
- * succeeds.  One thread on DST_NODE keeps using MP_LEN first touched on
- * SRC_NODE, with AutoNUMA at its fastest knobs; as soon as AutoNUMA
- * queues pages, another thread on DST_NODE asks move_pages() to move
- * every page still on SRC_NODE to DST_NODE, and retries those that
- * report EBUSY until they are on DST_NODE, whoever moved them.  Rounds
- * on a new buffer, MP_MIN_ROUNDS at least, until MP_ENOUGH_BUSY pages
- * were seen EBUSY, or for MP_MS.
+ * succeeds.  One thread on DST_NODE keeps using a buffer first touched on
+ * SRC_NODE, with AutoNUMA scanning at its fastest knobs; as soon as
+ * AutoNUMA queues pages, another thread on DST_NODE asks move_pages() to
+ * move every page still on SRC_NODE to DST_NODE, MP_BATCH pages a call.
+ * A page that reports EBUSY leaves that sweep for the busy set, which is
+ * asked again every MP_RETRY_MS between the sweep's calls (MP_RETRY_CALLS
+ * calls at most, round robin), until it is on DST_NODE, whoever moved it.
+ * A page was EBUSY from the call that first said so to the first call
+ * that finds it on DST_NODE, each call timed as it returns; a page still
+ * EBUSY mp->giveup_ms after its first EBUSY ends the round.  Rounds on a
+ * new buffer, MP_MIN_ROUNDS at least, until MP_ENOUGH_BUSY pages were
+ * seen EBUSY, or for MP_MS.
  *
- * A queue holds 16 MiB at most (MP_LEN), so the last page of a full one
- * waits for the migration of 16 MiB, while the user's own move_pages()
+ * A queue holds 16 MiB at most (MP_CAL_LEN), so the last page of a full
+ * one waits for the migration of 16 MiB, while the user's own move_pages()
  * migrates what AutoNUMA did not take and the thread using the memory
  * runs on the same CPUs.  How long that takes depends on the kernel
  * (lockdep and KASAN under TCG are many times slower), so the bound is
  * MP_MAX_BUSY_MS or, if longer, MP_CAL_FACTOR times what move_pages()
- * itself takes to migrate MP_LEN, measured first with AutoNUMA off (on
+ * itself takes to migrate MP_CAL_LEN, measured first with AutoNUMA off (on
  * the debug kernel the longest EBUSY was 2.0 and 2.6 times that).
+ *
+ * Two cases: a buffer of one queue's worth with knuma_migratedN waking
+ * every millisecond, and one of four queues' worth with an interval of
+ * MP_LONG_MIGRATE_MS and a budget (pages_to_migrate) that the thread
+ * cannot spend in it here.  A page must wait for a chunk of the thread,
+ * not for its next interval: a queue that was taken once an interval held
+ * its pages isolated for up to the interval, and one of up to twice
+ * pages_to_migrate let the last ones wait for all the others.
  */
-#define MP_LEN			(16 * SZ_1M)
+#define MP_CAL_LEN		(16 * SZ_1M)
 #define MP_MS			10000	/* rounds for this long at most ... */
 #define MP_MIN_ROUNDS		3	/* ... or, after these, ... */
 #define MP_ENOUGH_BUSY		256	/* ... until this many EBUSY pages */
 #define MP_MIN_BUSY		16	/* fewer EBUSY pages prove nothing */
 #define MP_MAX_BUSY_MS		1000	/* from the first EBUSY to moved ... */
 #define MP_CAL_FACTOR		4	/* ... or this times the calibration */
-#define MP_GIVEUP_MS		5000	/* a page still not moved: fail ... */
+#define MP_GIVEUP_MS		5000	/* a page still EBUSY: fail ... */
 #define MP_GIVEUP_FACTOR	3	/* ... or after this times the bound */
 #define MP_QUEUE_CAP_MS		10000	/* for a round's first queued page */
-#define MP_ROUND_CAP_MS		10000	/* a round, or twice the give-up */
-#define MP_KILL_MS		300000	/* the whole case, at most */
+#define MP_ROUND_CAP_MS		10000	/* a round, or twice the give-up, ... */
+#define MP_ROUND_CAL_FACTOR	4	/* ... or this times moving the buffer */
+#define MP_KILL_MS		300000	/* a case, at most */
 #define MP_BATCH		64	/* pages per move_pages() call */
-#define MP_RETRY_MS		10	/* between retries of the pages left */
+#define MP_RETRY_MS		10	/* between retries of the busy pages */
+#define MP_RETRY_CALLS		64	/* calls per retry: a full queue's worth */
 #define MP_UNSET		(-1000000)	/* status not written */
+#define MP_LONG_MIGRATE_MS	10000	/* knuma_migrated/sleep_millisecs */
+#define MP_BIG_BUDGET		4194304UL	/* pages: 16 GiB an interval */
+
+static const struct mp_case {
+	const char *what;
+	size_t len;			/* the buffer */
+	unsigned int migrate_ms;	/* knuma_migrated/sleep_millisecs */
+	unsigned long to_migrate;	/* .../pages_to_migrate, 0: as is */
+} mp_cases[] = {
+	{ "fastest knobs", 16 * SZ_1M, 1, 0 },
+	{ "long migration interval", 64 * SZ_1M, MP_LONG_MIGRATE_MS,
+	  MP_BIG_BUDGET },
+};
+
+static const struct mp_case *mp_case;
 
 struct mp_result {
 	int done;			/* got to the end; else see err */
 	char err[256];
 	unsigned long rounds;
 	unsigned long calls;		/* move_pages() calls */
+	unsigned long retries;		/* of them, retries of busy pages */
 	unsigned long busy_pages;	/* pages seen EBUSY */
+	unsigned long busy_moved;	/* of them, seen on DST_NODE since */
 	unsigned long busy_replies;	/* EBUSY statuses */
 	unsigned long enoent;		/* -ENOENT: behind a hinting entry */
 	unsigned long unmoved;		/* not migrated, no status */
-	unsigned long long cal_ms;	/* move_pages() of MP_LEN, AutoNUMA off */
+	unsigned long long cal_ms;	/* move_pages() of MP_CAL_LEN, off */
 	unsigned long long bound_ms;	/* the longest EBUSY allowed */
 	unsigned long long giveup_ms;
 	unsigned long long round_cap_ms;
 	unsigned long long max_busy_ms;	/* longest first EBUSY -> moved */
 	unsigned long long sum_busy_ms;
+	unsigned long long max_gap_ms;	/* longest between asking a busy page */
 	unsigned long max_busy_round;
 	unsigned long long ms;
 	struct an_snap before, after;
@@ -1146,30 +1180,162 @@ static void *mp_user_fn(void *arg)
 	if (u->err)
 		return NULL;
 	while (!__atomic_load_n(&u->quit, __ATOMIC_ACQUIRE)) {
-		touch_pass(u->buf, MP_LEN);
+		touch_pass(u->buf, mp_case->len);
 		an_sleep_ms(TOUCH_PAUSE_MS);
 	}
 	return NULL;
 }
 
-/*
- * Page @i, EBUSY since since[@i] (0: never), is on DST_NODE at @now:
- * account how long it was busy.
- */
-static void mp_moved(unsigned long long *since, size_t i,
-		     unsigned long long now)
-{
-	unsigned long long ms;
+struct mp_page {
+	unsigned long long first;	/* first EBUSY, 0: none */
+	unsigned long long last;	/* last asked while EBUSY */
+	bool done;			/* on DST_NODE */
+};
 
-	if (!since[i])
-		return;
-	ms = now - since[i];
-	since[i] = 0;
-	mp->sum_busy_ms += ms;
-	if (ms > mp->max_busy_ms) {
-		mp->max_busy_ms = ms;
-		mp->max_busy_round = mp->rounds;
+/* One round: the buffer, its pages, the sweep and the busy set. */
+struct mp_round {
+	char *buf;
+	struct mp_page *pg;
+	size_t n;			/* pages */
+	size_t left;			/* not on DST_NODE */
+	size_t open;			/* of them, EBUSY last time asked */
+	size_t *busy;			/* pages seen EBUSY, in that order */
+	size_t nbusy;
+	size_t rcur;			/* where the next retry starts */
+	size_t next;			/* where the sweep goes on */
+};
+
+/*
+ * Ask move_pages() to move pages @idx[0..@nr) of @r to DST_NODE, and
+ * account each status at the time the call returned.  Returns false with
+ * mp->err set on an error, or when a page is still EBUSY mp->giveup_ms
+ * after its first EBUSY.
+ */
+static bool mp_call(struct mp_round *r, const size_t *idx, size_t nr)
+{
+	int nodes[MP_BATCH], status[MP_BATCH];
+	unsigned long long now, ms;
+	void *addrs[MP_BATCH];
+	struct mp_page *p;
+	size_t k;
+	long ret;
+
+	for (k = 0; k < nr; k++) {
+		addrs[k] = r->buf + idx[k] * page_size;
+		nodes[k] = DST_NODE;
+		status[k] = MP_UNSET;
 	}
+	ret = syscall(__NR_move_pages, 0, nr, addrs, nodes, status,
+		      MPOL_MF_MOVE);
+	now = an_now_ms();
+	mp->calls++;
+	if (ret < 0) {
+		mp_err("move_pages: %s", strerror(errno));
+		return false;
+	}
+	for (k = 0; k < nr; k++) {
+		p = &r->pg[idx[k]];
+		if (p->first && now - p->last > mp->max_gap_ms)
+			mp->max_gap_ms = now - p->last;
+		switch (status[k]) {
+		case DST_NODE:
+			p->done = true;
+			r->left--;
+			if (!p->first)
+				break;
+			r->open--;
+			mp->busy_moved++;
+			ms = now - p->first;
+			mp->sum_busy_ms += ms;
+			if (ms > mp->max_busy_ms) {
+				mp->max_busy_ms = ms;
+				mp->max_busy_round = mp->rounds;
+			}
+			break;
+		case -EBUSY:
+			mp->busy_replies++;
+			if (!p->first) {
+				p->first = now;
+				mp->busy_pages++;
+				r->busy[r->nbusy++] = idx[k];
+				r->open++;
+			}
+			p->last = now;
+			if (now - p->first > mp->giveup_ms) {
+				mp_err("round %lu: page %zu still EBUSY %llu ms after its first EBUSY",
+				       mp->rounds, idx[k], now - p->first);
+				mp->max_busy_ms = now - p->first;
+				mp->max_busy_round = mp->rounds;
+				return false;
+			}
+			break;
+		case -ENOENT:
+			/* a hinting entry: fault it back */
+			mp->enoent++;
+			__atomic_load_n((char *)addrs[k], __ATOMIC_RELAXED);
+			break;
+		case MP_UNSET:
+			mp->unmoved++;
+			break;
+		default:
+			mp_err("move_pages: page %zu: status %d (%s)", idx[k],
+			       status[k],
+			       status[k] < 0 ? strerror(-status[k]) : "node");
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Ask the busy pages of @r again, MP_RETRY_CALLS calls at most, going on
+ * where the last retry stopped.  Returns false as mp_call() does.
+ */
+static bool mp_retry(struct mp_round *r)
+{
+	size_t idx[MP_BATCH], j, w, rcur = 0, todo, nr;
+
+	/* drop the pages that moved since */
+	for (j = w = 0; j < r->nbusy; j++) {
+		if (j == r->rcur)
+			rcur = w;
+		if (!r->pg[r->busy[j]].done)
+			r->busy[w++] = r->busy[j];
+	}
+	r->nbusy = w;
+	if (!w)
+		return true;
+	j = rcur < w ? rcur : 0;
+	todo = w < MP_RETRY_CALLS * MP_BATCH ? w : MP_RETRY_CALLS * MP_BATCH;
+	while (todo) {
+		for (nr = 0; nr < MP_BATCH && todo; nr++, todo--) {
+			idx[nr] = r->busy[j];
+			j = (j + 1) % w;
+		}
+		mp->retries++;
+		if (!mp_call(r, idx, nr))
+			return false;
+	}
+	r->rcur = j;
+	return true;
+}
+
+/*
+ * The sweep's next call: pages neither on DST_NODE nor in the busy set,
+ * from r->next on.  Returns false as mp_call() does; *@none when the sweep
+ * found none up to the end of the buffer.
+ */
+static bool mp_sweep(struct mp_round *r, bool *none)
+{
+	size_t idx[MP_BATCH], nr;
+
+	for (nr = 0; r->next < r->n && nr < MP_BATCH; r->next++) {
+		if (r->pg[r->next].done || r->pg[r->next].first)
+			continue;
+		idx[nr++] = r->next;
+	}
+	*none = !nr;
+	return !nr || mp_call(r, idx, nr);
 }
 
 /*
@@ -1179,25 +1345,25 @@ static void mp_moved(unsigned long long *since, size_t i,
  */
 static bool mp_round(void)
 {
-	size_t n = MP_LEN / page_size, i, k, nr, left;
-	int nodes[MP_BATCH], status[MP_BATCH], err;
-	unsigned long long *since, q0, q, t0, now;
+	unsigned long long q0, q, t0, now, retried;
+	struct mp_round r = { 0 };
 	struct mp_user u = { 0 };
-	void *addrs[MP_BATCH];
-	size_t idx[MP_BATCH];
-	bool ok = false, *done;
+	bool ok = false, none;
 	pthread_t th;
-	long ret;
+	int err;
 
-	u.buf = an_alloc(MP_LEN, page_size, MADV_NOHUGEPAGE);
-	since = calloc(n, sizeof(*since));
-	done = calloc(n, sizeof(*done));
-	if (!u.buf || !since || !done) {
-		mp_err("cannot allocate %lu MiB: %s", MP_LEN / SZ_1M,
+	r.n = mp_case->len / page_size;
+	r.left = r.n;
+	u.buf = an_alloc(mp_case->len, page_size, MADV_NOHUGEPAGE);
+	r.buf = u.buf;
+	r.pg = calloc(r.n, sizeof(*r.pg));
+	r.busy = calloc(r.n, sizeof(*r.busy));
+	if (!u.buf || !r.pg || !r.busy) {
+		mp_err("cannot allocate %zu MiB: %s", mp_case->len / SZ_1M,
 		       strerror(errno));
 		goto free;
 	}
-	err = an_place_on_node(u.buf, MP_LEN, SRC_NODE);
+	err = an_place_on_node(u.buf, mp_case->len, SRC_NODE);
 	if (err) {
 		mp_err("first touch bound to node %d: %s", SRC_NODE,
 		       strerror(-err));
@@ -1231,84 +1397,34 @@ static bool mp_round(void)
 	}
 
 	/*
-	 * ... and every page is asked to go there too, again and again
-	 * until move_pages() says it is there (moved by this call or by
-	 * AutoNUMA meanwhile).
+	 * ... and every page is asked to go there too, the busy ones again
+	 * every MP_RETRY_MS until move_pages() says they are there (moved by
+	 * the call or by AutoNUMA meanwhile).
 	 */
 	t0 = an_now_ms();
-	for (;;) {
-		left = 0;
-		for (i = 0; i < n; ) {
-			for (nr = 0; i < n && nr < MP_BATCH; i++) {
-				if (done[i])
-					continue;
-				idx[nr] = i;
-				addrs[nr] = u.buf + i * page_size;
-				nodes[nr] = DST_NODE;
-				status[nr] = MP_UNSET;
-				nr++;
-			}
-			if (!nr)
-				break;
-			left += nr;
-			ret = syscall(__NR_move_pages, 0, nr, addrs, nodes,
-				      status, MPOL_MF_MOVE);
-			mp->calls++;
-			if (ret < 0) {
-				mp_err("move_pages: %s", strerror(errno));
-				goto stop;
-			}
-			now = an_now_ms();
-			for (k = 0; k < nr; k++) {
-				switch (status[k]) {
-				case DST_NODE:
-					done[idx[k]] = true;
-					mp_moved(since, idx[k], now);
-					left--;
-					break;
-				case -EBUSY:
-					mp->busy_replies++;
-					if (!since[idx[k]]) {
-						since[idx[k]] = now;
-						mp->busy_pages++;
-					}
-					break;
-				case -ENOENT:
-					/* a hinting entry: fault it back */
-					mp->enoent++;
-					__atomic_load_n((char *)addrs[k],
-							__ATOMIC_RELAXED);
-					break;
-				case MP_UNSET:
-					mp->unmoved++;
-					break;
-				default:
-					mp_err("move_pages: page %zu: status %d (%s)",
-					       idx[k], status[k],
-					       status[k] < 0 ?
-					       strerror(-status[k]) : "node");
-					goto stop;
-				}
-			}
-		}
+	retried = t0;
+	while (r.left) {
 		now = an_now_ms();
-		for (i = 0; i < n; i++) {
-			if (since[i] && now - since[i] > mp->giveup_ms) {
-				mp_err("round %lu: page %zu not moved %llu ms after EBUSY",
-				       mp->rounds, i, now - since[i]);
-				mp->max_busy_ms = now - since[i];
-				mp->max_busy_round = mp->rounds;
-				goto stop;
-			}
-		}
-		if (!left)
-			break;
 		if (now - t0 > mp->round_cap_ms) {
 			mp_err("round %lu: %zu of %zu pages not on node %d after %llu ms",
-			       mp->rounds, left, n, DST_NODE, now - t0);
+			       mp->rounds, r.left, r.n, DST_NODE, now - t0);
 			goto stop;
 		}
-		/* retry, without keeping knuma_migratedN from its CPUs */
+		if (r.open && now - retried >= MP_RETRY_MS) {
+			if (!mp_retry(&r))
+				goto stop;
+			retried = an_now_ms();
+			continue;
+		}
+		if (r.left > r.open) {
+			if (!mp_sweep(&r, &none))
+				goto stop;
+			if (!none)
+				continue;
+			/* pages behind hinting entries or not migrated: again */
+			r.next = 0;
+		}
+		/* wait, without keeping knuma_migratedN from its CPUs */
 		an_sleep_ms(MP_RETRY_MS);
 	}
 	ok = true;
@@ -1316,20 +1432,20 @@ stop:
 	__atomic_store_n(&u.quit, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);
 free:
-	free(done);
-	free(since);
-	an_free(u.buf, MP_LEN);
+	free(r.busy);
+	free(r.pg);
+	an_free(u.buf, mp_case->len);
 	return ok;
 }
 
 /*
- * How long move_pages() takes to migrate MP_LEN from SRC_NODE to
+ * How long move_pages() takes to migrate MP_CAL_LEN from SRC_NODE to
  * DST_NODE with AutoNUMA off, in mp->cal_ms.  Returns false with mp->err
  * set when it could not.
  */
 static bool mp_calibrate(void)
 {
-	size_t n = MP_LEN / page_size, i, k, nr, left = n;
+	size_t n = MP_CAL_LEN / page_size, i, k, nr, left = n;
 	int nodes[MP_BATCH], status[MP_BATCH], err, tries;
 	void *addrs[MP_BATCH];
 	unsigned long long t0;
@@ -1342,12 +1458,12 @@ static bool mp_calibrate(void)
 		       strerror(-err));
 		return false;
 	}
-	buf = an_alloc(MP_LEN, page_size, MADV_NOHUGEPAGE);
+	buf = an_alloc(MP_CAL_LEN, page_size, MADV_NOHUGEPAGE);
 	if (!buf) {
 		mp_err("calibration: mmap: %s", strerror(errno));
 		goto on;
 	}
-	err = an_place_on_node(buf, MP_LEN, SRC_NODE);
+	err = an_place_on_node(buf, MP_CAL_LEN, SRC_NODE);
 	if (err) {
 		mp_err("calibration: first touch bound to node %d: %s",
 		       SRC_NODE, strerror(-err));
@@ -1379,7 +1495,7 @@ static bool mp_calibrate(void)
 	else
 		ok = true;
 free:
-	an_free(buf, MP_LEN);
+	an_free(buf, MP_CAL_LEN);
 on:
 	err = an_set_knob("enabled", 1);
 	if (err && ok) {
@@ -1392,7 +1508,7 @@ on:
 
 static void mp_child(void)
 {
-	unsigned long long t0;
+	unsigned long long t0, cap;
 	int ret;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -1411,6 +1527,9 @@ static void mp_child(void)
 	if (mp->giveup_ms < MP_GIVEUP_MS)
 		mp->giveup_ms = MP_GIVEUP_MS;
 	mp->round_cap_ms = 2 * mp->giveup_ms;
+	cap = MP_ROUND_CAL_FACTOR * mp->cal_ms * (mp_case->len / MP_CAL_LEN);
+	if (mp->round_cap_ms < cap)
+		mp->round_cap_ms = cap;
 	if (mp->round_cap_ms < MP_ROUND_CAP_MS)
 		mp->round_cap_ms = MP_ROUND_CAP_MS;
 	an_snap_take(&mp->before, mp_vm_names, ARRAY_SIZE(mp_vm_names));
@@ -1426,31 +1545,59 @@ static void mp_child(void)
 	mp->done = !mp->err[0];
 }
 
-static void test_move_pages(void)
+/*
+ * AutoNUMA scanning at its fastest, knuma_migratedN as @c says; its
+ * pages_to_migrate before in *@to_migrate.
+ */
+static int mp_set_knobs(const struct mp_case *c, const char **failed,
+			unsigned long long *to_migrate)
 {
+	int ret;
+
+	*failed = "knuma_migrated/pages_to_migrate";
+	ret = an_get_knob(*failed, to_migrate);
+	if (ret)
+		return ret;
+	ret = an_set_fastest_knobs(failed);
+	if (ret)
+		return ret;
+	*failed = "knuma_migrated/sleep_millisecs";
+	ret = an_set_knob(*failed, c->migrate_ms);
+	if (ret || !c->to_migrate)
+		return ret;
+	*failed = "knuma_migrated/pages_to_migrate";
+	return an_set_knob(*failed, c->to_migrate);
+}
+
+static void test_move_pages(const struct mp_case *c)
+{
+	size_t mib = c->len / SZ_1M;
+	char tag[32];
 	const char *failed = "";
-	unsigned long long limit, t0;
+	unsigned long long limit, t0, to_migrate = 0;
 	bool ok = false;
 	int status, ret;
 	unsigned int i;
 	pid_t pid;
 
 	if (strcmp(mech.name, "AutoNUMA")) {
-		ksft_test_result_skip("move_pages: %s has no queue of isolated pages\n",
-				      mech.name);
+		ksft_test_result_skip("move_pages, %s: %s has no queue of isolated pages\n",
+				      c->what, mech.name);
 		return;
 	}
+	snprintf(tag, sizeof(tag), "move_pages %zu MiB", mib);
 	mp = mmap(NULL, sizeof(*mp), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (mp == MAP_FAILED) {
-		ksft_print_msg("move_pages: mmap: %s\n", strerror(errno));
+		ksft_print_msg("%s: mmap: %s\n", tag, strerror(errno));
 		mp = NULL;
 		goto out;
 	}
 	memset(mp, 0, sizeof(*mp));
-	ret = an_set_fastest_knobs(&failed);
+	mp_case = c;
+	ret = mp_set_knobs(c, &failed, &to_migrate);
 	if (ret) {
-		ksft_print_msg("move_pages: cannot set %s: %s\n", failed,
+		ksft_print_msg("%s: cannot set %s: %s\n", tag, failed,
 			       strerror(-ret));
 		goto restore;
 	}
@@ -1459,7 +1606,7 @@ static void test_move_pages(void)
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		ksft_print_msg("move_pages: fork: %s\n", strerror(errno));
+		ksft_print_msg("%s: fork: %s\n", tag, strerror(errno));
 		goto restore;
 	}
 	if (!pid) {
@@ -1470,50 +1617,59 @@ static void test_move_pages(void)
 		if (an_now_ms() - t0 > limit) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			ksft_print_msg("move_pages: killed after %llu ms\n",
+			ksft_print_msg("%s: killed after %llu ms\n", tag,
 				       an_now_ms() - t0);
 			goto restore;
 		}
 		an_sleep_ms(AN_POLL_MS);
 	}
 	if (mp->err[0])
-		ksft_print_msg("move_pages: %s\n", mp->err);
-	ksft_print_msg("move_pages: %lu MiB by move_pages() in %llu ms, AutoNUMA off\n",
-		       MP_LEN / SZ_1M, mp->cal_ms);
-	ksft_print_msg("move_pages: EBUSY allowed for < %llu ms (%d ms or %d times that)\n",
-		       mp->bound_ms, MP_MAX_BUSY_MS, MP_CAL_FACTOR);
-	ksft_print_msg("move_pages: %lu round(s) in %llu ms, %lu calls\n",
-		       mp->rounds, mp->ms, mp->calls);
-	ksft_print_msg("move_pages: %lu pages EBUSY (%lu times), %lu ENOENT, %lu not migrated\n",
-		       mp->busy_pages, mp->busy_replies, mp->enoent,
+		ksft_print_msg("%s: %s\n", tag, mp->err);
+	ksft_print_msg("%s: %lu MiB by move_pages() in %llu ms, AutoNUMA off\n",
+		       tag, MP_CAL_LEN / SZ_1M, mp->cal_ms);
+	ksft_print_msg("%s: EBUSY allowed for < %llu ms (%d ms or %d times that)\n",
+		       tag, mp->bound_ms, MP_MAX_BUSY_MS, MP_CAL_FACTOR);
+	ksft_print_msg("%s: migrating every %u ms, %lu round(s) in %llu ms, %lu calls\n",
+		       tag, c->migrate_ms, mp->rounds, mp->ms, mp->calls);
+	ksft_print_msg("%s: %lu pages EBUSY (%lu times, %lu calls again)\n",
+		       tag, mp->busy_pages, mp->busy_replies, mp->retries);
+	ksft_print_msg("%s: %lu ENOENT, %lu not migrated\n", tag, mp->enoent,
 		       mp->unmoved);
+	if (mp->busy_moved)
+		ksft_print_msg("%s: EBUSY until moved: <= %llu ms (round %lu), %llu avg of %lu\n",
+			       tag, mp->max_busy_ms, mp->max_busy_round,
+			       mp->sum_busy_ms / mp->busy_moved,
+			       mp->busy_moved);
 	if (mp->busy_pages)
-		ksft_print_msg("move_pages: EBUSY until moved: <= %llu ms (round %lu), %llu avg\n",
-			       mp->max_busy_ms, mp->max_busy_round,
-			       mp->sum_busy_ms / mp->busy_pages);
+		ksft_print_msg("%s: a busy page asked again within %llu ms\n",
+			       tag, mp->max_gap_ms);
 	for (i = 0; i < ARRAY_SIZE(mp_vm_names); i++)
-		ksft_print_msg("move_pages: %s +%llu\n", mp_vm_names[i],
+		ksft_print_msg("%s: %s +%llu\n", tag, mp_vm_names[i],
 			       an_snap_delta(&mp->before, &mp->after, i));
 	ok = WIFEXITED(status) && !WEXITSTATUS(status) && mp->done;
 	if (ok && mp->busy_pages < MP_MIN_BUSY) {
-		ksft_print_msg("move_pages: < %d pages seen EBUSY: too few to prove anything\n",
-			       MP_MIN_BUSY);
+		ksft_print_msg("%s: < %d pages seen EBUSY: too few to prove anything\n",
+			       tag, MP_MIN_BUSY);
 		ok = false;
 	}
 	if (!mp->bound_ms || mp->max_busy_ms >= mp->bound_ms)
 		ok = false;
 restore:
 	ret = an_set_fast_knobs(&failed);
+	if (!ret && to_migrate) {
+		failed = "knuma_migrated/pages_to_migrate";
+		ret = an_set_knob(failed, to_migrate);
+	}
 	if (ret)
-		ksft_print_msg("move_pages: cannot set %s back: %s\n", failed,
-			       strerror(-ret));
+		ksft_print_msg("%s: cannot set %s back: %s\n", tag,
+			       failed, strerror(-ret));
 	munmap(mp, sizeof(*mp));
 	mp = NULL;
 out:
 	ksft_test_result(ok,
-			 "move_pages: pages AutoNUMA queues for node %d at its fastest knobs report EBUSY for < %d ms (or %d x the time to move %lu MiB), then move\n",
-			 DST_NODE, MP_MAX_BUSY_MS, MP_CAL_FACTOR,
-			 MP_LEN / SZ_1M);
+			 "move_pages, %s: pages AutoNUMA queues for node %d from %zu MiB report EBUSY for < %d ms (or %d x the time to move %lu MiB), then move\n",
+			 c->what, DST_NODE, mib, MP_MAX_BUSY_MS, MP_CAL_FACTOR,
+			 MP_CAL_LEN / SZ_1M);
 }
 
 /* ---- main ---- */
@@ -1553,6 +1709,7 @@ static const char *nodes_unusable(char *why, size_t size)
 int main(void)
 {
 	char why[256], plain[AN_PATH_LEN], opts[64];
+	unsigned int i;
 	int ret;
 
 	/* Keep the TAP output of a run killed by the kselftest timeout. */
@@ -1594,7 +1751,8 @@ int main(void)
 	test_cpuset();
 	test_shared_policy(plain);
 	test_tmpfs_mpol();
-	test_move_pages();
+	for (i = 0; i < ARRAY_SIZE(mp_cases); i++)
+		test_move_pages(&mp_cases[i]);
 
 	umount_dir(plain);
 	rmdir(base_dir);
