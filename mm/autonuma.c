@@ -2186,7 +2186,7 @@ static int autonuma_set_enabled(bool on)
 		knuma_scand_wake();
 		knuma_migrated_wake_all();
 	}
-	pr_debug("%s\n", on ? "enabled" : "disabled");
+	pr_info("%s\n", on ? "enabled" : "disabled");
 	return 0;
 }
 
@@ -2501,9 +2501,7 @@ static int __init autonuma_init(void)
 		mutex_lock(&autonuma_placement_lock);
 		err = autonuma_set_enabled(true);
 		mutex_unlock(&autonuma_placement_lock);
-		if (!err)
-			pr_info("enabled\n");
-		else if (err == -EBUSY)
+		if (err == -EBUSY)
 			pr_info("not enabled: NUMA balancing is on\n");
 	}
 	return 0;
