@@ -1689,6 +1689,11 @@ static unsigned long autonuma_dequeue(int nid, struct list_head *list,
  * more; migration copies it over with the rest of the last_cpupid field
  * (folio_migrate_flags()).  Should the migration fail, the page keeps it,
  * one bounce too many, so it waits longer before its next move.
+ *
+ * Once AutoNUMA is switched off no destination is given: migrate_pages()
+ * takes that as a lack of memory and stops, so the switch takes effect
+ * within one page of the chunk in flight, not at its end (a chunk can take
+ * a second on a slow kernel), and the rest of the chunk is put back.
  */
 static struct page *autonuma_alloc_dst_page(struct page *page,
 					    unsigned long nid)
@@ -1697,6 +1702,8 @@ static struct page *autonuma_alloc_dst_page(struct page *page,
 	struct page *newpage;
 	unsigned int raw;
 
+	if (!autonuma_enabled())
+		return NULL;
 	newpage = alloc_misplaced_dst_page(page, nid);
 	if (!newpage)
 		return NULL;
@@ -1772,7 +1779,8 @@ static unsigned long autonuma_migrate_chunk(int nid, unsigned long max)
 	thp_left = autonuma_count_thp(&list);
 	count_vm_events(AUTONUMA_THP_MIGRATED, thp - thp_left);
 
-	split = thp_left ? autonuma_split_failed_thp(&list, nid) : 0;
+	split = thp_left && autonuma_enabled() ?
+		autonuma_split_failed_thp(&list, nid) : 0;
 	if (split) {
 		count_vm_events(AUTONUMA_THP_SPLIT, split);
 		migrate_pages(&list, autonuma_alloc_dst_page, NULL, nid,
@@ -1807,10 +1815,11 @@ out:
 /*
  * One interval of knuma_migratedN: up to pages_to_migrate base pages
  * within sleep_millisecs, in small chunks (a THP is taken whole), so that
- * switching AutoNUMA off or stopping the thread takes effect between
- * chunks.  Pages queued during the interval are taken as they come, so
- * that they wait isolated for a chunk, not for the next interval; once
- * the budget is spent, the thread sleeps out the interval.
+ * stopping the thread takes effect between chunks (switching AutoNUMA off
+ * within one, see autonuma_alloc_dst_page()).  Pages queued during the
+ * interval are taken as they come, so that they wait isolated for a chunk,
+ * not for the next interval; once the budget is spent, the thread sleeps
+ * out the interval.
  */
 #define AUTONUMA_MIGRATE_CHUNK	64
 
