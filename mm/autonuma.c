@@ -2195,7 +2195,7 @@ static int autonuma_set_enabled(bool on)
 		knuma_scand_wake();
 		knuma_migrated_wake_all();
 	}
-	pr_info("%s\n", on ? "enabled" : "disabled");
+	pr_debug("%s\n", on ? "enabled" : "disabled");
 	return 0;
 }
 
@@ -2510,7 +2510,9 @@ static int __init autonuma_init(void)
 		mutex_lock(&autonuma_placement_lock);
 		err = autonuma_set_enabled(true);
 		mutex_unlock(&autonuma_placement_lock);
-		if (err == -EBUSY)
+		if (!err)
+			pr_info("enabled\n");
+		else if (err == -EBUSY)
 			pr_info("not enabled: NUMA balancing is on\n");
 	}
 	return 0;
