@@ -1904,7 +1904,7 @@ int main(void)
 		ksft_print_msg("no PFN to node map: placement from numa_maps\n");
 	else
 		ksft_print_msg("PFN to node map from %s\n",
-			       an_state()->ranges_from);
+			       an_pfn_map_source());
 	an_set_budget(BUDGET_SECS);
 	ksft_set_plan(NR_TESTS);
 

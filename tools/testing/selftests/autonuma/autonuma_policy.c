@@ -1731,7 +1731,7 @@ int main(void)
 		ksft_print_msg("no PFN to node map: placement from numa_maps\n");
 	else
 		ksft_print_msg("PFN to node map from %s\n",
-			       an_state()->ranges_from);
+			       an_pfn_map_source());
 	snprintf(base_dir, sizeof(base_dir), "%s", BASE_DIR_TEMPLATE);
 	if (!mkdtemp(base_dir))
 		ksft_exit_fail_msg("mkdtemp %s: %s\n", base_dir,

@@ -1705,7 +1705,7 @@ int main(void)
 		ksft_print_msg("no PFN to node map: placement from numa_maps\n");
 	else
 		ksft_print_msg("PFN to node map from %s\n",
-			       an_state()->ranges_from);
+			       an_pfn_map_source());
 	ksft_print_msg("%d CPU(s): %d on node %d, %d on node %d\n",
 		       CPU_COUNT(&all_cpus), CPU_COUNT(&node_cpus[NODE_A]),
 		       NODE_A, CPU_COUNT(&node_cpus[NODE_B]), NODE_B);
