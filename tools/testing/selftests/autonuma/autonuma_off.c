@@ -6,7 +6,9 @@
  * thread runs and no autonuma_* event is counted in /proc/vmstat (whose
  * autonuma_* counters must exist: a kernel without them fails).
  *
- * Elsewhere the test is skipped: autonuma_sysfs covers that case.
+ * Elsewhere the test is skipped: autonuma_sysfs covers that case.  Each
+ * check is a test of its own (kselftest_harness.h): it starts from the
+ * "enabled" value found when the program started and puts it back.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -16,51 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../kselftest.h"
+#include "../kselftest_harness.h"
 #include "autonuma_util.h"
 
 #define ENABLED_PATH	AUTONUMA_DIR "/enabled"
-#define NR_TESTS	7
-
-static char enabled_saved[64];
-static int enabled_saved_len;
-/* Set before the signal handlers are installed, never cleared. */
-static bool saved_valid;
-
-/* Async-signal-safe: runs from atexit() and from a signal handler. */
-static void restore_enabled(void)
-{
-	if (saved_valid)
-		an_write_file(ENABLED_PATH, enabled_saved, enabled_saved_len);
-}
-
-static void restore_on_signal(int sig)
-{
-	restore_enabled();
-	/* SA_RESETHAND restored the default action. */
-	raise(sig);
-}
-
-static void save_enabled(void)
-{
-	struct sigaction sa;
-	int ret;
-
-	ret = an_read_file(ENABLED_PATH, enabled_saved,
-			   sizeof(enabled_saved));
-	if (ret < 0)
-		return;
-	enabled_saved_len = ret;
-	saved_valid = 1;
-	atexit(restore_enabled);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = restore_on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 /* True if "enabled" reads exactly "0\n"; logs what it reads otherwise. */
 static bool enabled_is_zero(void)
@@ -80,53 +41,70 @@ static bool enabled_is_zero(void)
 	return false;
 }
 
-static void test_enabled_reads_zero(void)
+FIXTURE(off) {
+};
+
+FIXTURE_SETUP(off)
 {
-	ksft_test_result(enabled_is_zero(), "enabled: reads 0\n");
+	an_restore_knobs();
+	ksft_print_msg("%d online node(s), noautonuma %s\n", an_online_nodes(),
+		       an_cmdline_has("noautonuma") ? "set" : "not set");
 }
 
-static void test_enable_fails(void)
+FIXTURE_TEARDOWN(off)
+{
+	an_restore_knobs();
+}
+
+TEST_F(off, enabled_reads_zero)
+{
+	ksft_print_msg("enabled: reads 0\n");
+	EXPECT_TRUE(enabled_is_zero());
+}
+
+TEST_F(off, enable_fails)
 {
 	int ret;
 
+	ksft_print_msg("enabled: rejects '1' with ENODEV\n");
 	ret = an_write_str(ENABLED_PATH, "1");
 	if (ret != -ENODEV)
 		ksft_print_msg("write '1' returned %d (%s), not ENODEV\n",
 			       ret, ret ? strerror(-ret) : "ok");
-	ksft_test_result(ret == -ENODEV,
-			 "enabled: rejects '1' with ENODEV\n");
+	EXPECT_EQ(-ENODEV, ret);
 }
 
-static void test_still_zero(void)
+TEST_F(off, still_zero_after_enable)
 {
-	ksft_test_result(enabled_is_zero(),
-			 "enabled: still reads 0 after writing '1'\n");
+	ksft_print_msg("enabled: still reads 0 after writing '1'\n");
+	/* Whatever the write returns: enable_fails checks that. */
+	an_write_str(ENABLED_PATH, "1");
+	EXPECT_TRUE(enabled_is_zero());
 }
 
-static void test_disable_ok(void)
+TEST_F(off, disable_ok)
 {
 	int ret;
 
+	ksft_print_msg("enabled: accepts '0', reads back 0\n");
 	ret = an_write_str(ENABLED_PATH, "0");
 	if (ret)
 		ksft_print_msg("write '0' failed: %s\n", strerror(-ret));
-	ksft_test_result(!ret && enabled_is_zero(),
-			 "enabled: accepts '0', reads back 0\n");
+	EXPECT_EQ(0, ret);
+	EXPECT_TRUE(enabled_is_zero());
 }
 
-static void test_only_enabled_entry(void)
+TEST_F(off, only_enabled_entry)
 {
 	struct dirent *de;
 	bool ok = true;
 	DIR *dir;
 
+	ksft_print_msg("sysfs: %s holds no entry but 'enabled'\n",
+		       AUTONUMA_DIR);
 	dir = opendir(AUTONUMA_DIR);
-	if (!dir) {
-		ksft_print_msg("opendir %s: %s\n", AUTONUMA_DIR,
-			       strerror(errno));
-		ok = false;
-		goto out;
-	}
+	ASSERT_NE(NULL, dir) TH_LOG("opendir %s: %s", AUTONUMA_DIR,
+				    strerror(errno));
 	while ((de = readdir(dir))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, "enabled"))
@@ -136,23 +114,22 @@ static void test_only_enabled_entry(void)
 		ok = false;
 	}
 	closedir(dir);
-out:
-	ksft_test_result(ok, "sysfs: %s holds no entry but 'enabled'\n",
-			 AUTONUMA_DIR);
+	EXPECT_TRUE(ok);
 }
 
-static void test_no_kthreads(void)
+TEST_F(off, no_kthreads)
 {
 	char name[128] = "";
 	int nr;
 
+	ksft_print_msg("kthreads: no knuma_* kernel thread runs\n");
 	nr = an_count_knuma_threads(name, sizeof(name));
 	if (nr < 0)
 		ksft_print_msg("scanning /proc: %s\n", strerror(-nr));
 	else if (nr > 0)
 		ksft_print_msg("%d knuma_* kernel thread(s), e.g. %s\n", nr,
 			       name);
-	ksft_test_result(!nr, "kthreads: no knuma_* kernel thread runs\n");
+	EXPECT_EQ(0, nr);
 }
 
 /*
@@ -174,7 +151,7 @@ static const char * const vmstat_names[] = {
 	"autonuma_task_moves_refused",
 };
 
-static void test_vmstat_zero(void)
+TEST_F(off, vmstat_zero)
 {
 	bool seen[ARRAY_SIZE(vmstat_names)] = { false };
 	char line[256], name[128];
@@ -184,12 +161,10 @@ static void test_vmstat_zero(void)
 	int found = 0;
 	FILE *f;
 
+	ksft_print_msg("vmstat: the %zu autonuma_* counters exist and are all 0\n",
+		       ARRAY_SIZE(vmstat_names));
 	f = fopen("/proc/vmstat", "r");
-	if (!f) {
-		ksft_print_msg("open /proc/vmstat: %s\n", strerror(errno));
-		ok = false;
-		goto out;
-	}
+	ASSERT_NE(NULL, f) TH_LOG("open /proc/vmstat: %s", strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		if (strncmp(line, "autonuma_", strlen("autonuma_")))
 			continue;
@@ -220,46 +195,42 @@ static void test_vmstat_zero(void)
 	}
 	ksft_print_msg("vmstat: %d autonuma_* counter(s), %zu expected\n",
 		       found, ARRAY_SIZE(vmstat_names));
-out:
-	ksft_test_result(ok,
-			 "vmstat: the %zu autonuma_* counters exist and are all 0\n",
-			 ARRAY_SIZE(vmstat_names));
+	EXPECT_TRUE(ok);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	int nodes;
+	int nodes, ret;
 
 	/* Keep the TAP output of a run killed by the kselftest timeout. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ksft_print_header();
 
-	if (geteuid())
+	if (geteuid()) {
+		ksft_print_header();
 		ksft_exit_skip("must be run as root\n");
+	}
 	nodes = an_online_nodes();
-	if (nodes < 0)
+	if (nodes < 0) {
+		ksft_print_header();
 		ksft_exit_fail_msg("cannot read %s: %s\n", NODE_ONLINE_PATH,
 				   strerror(-nodes));
-	if (nodes != 1 && !an_cmdline_has("noautonuma"))
+	}
+	if (nodes != 1 && !an_cmdline_has("noautonuma")) {
+		ksft_print_header();
 		ksft_exit_skip("AutoNUMA is expected on here (%d online nodes, no noautonuma)\n",
 			       nodes);
-	if (access(AUTONUMA_DIR, F_OK))
+	}
+	if (access(AUTONUMA_DIR, F_OK)) {
+		ksft_print_header();
 		ksft_exit_skip("no %s: kernel built without CONFIG_AUTONUMA\n",
 			       AUTONUMA_DIR);
-
-	ksft_print_msg("%d online node(s), noautonuma %s\n", nodes,
-		       an_cmdline_has("noautonuma") ? "set" : "not set");
-	save_enabled();
-	ksft_set_plan(NR_TESTS);
-
-	test_enabled_reads_zero();
-	test_enable_fails();
-	test_still_zero();
-	test_disable_ok();
-	test_only_enabled_entry();
-	test_no_kthreads();
-	test_vmstat_zero();
-
-	ksft_finished();
-	return 0;
+	}
+	/* "enabled" (and numa_balancing, which no test changes). */
+	ret = an_save_knobs(NULL, 0);
+	if (ret) {
+		ksft_print_header();
+		ksft_exit_fail_msg("cannot save %s: %s\n", ENABLED_PATH,
+				   strerror(-ret));
+	}
+	return test_harness_run(argc, argv);
 }

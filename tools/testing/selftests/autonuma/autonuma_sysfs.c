@@ -10,9 +10,12 @@
  * have mode 0444, read as a decimal number and cannot be written, not even
  * by root.
  *
- * The test is driven by the knobs[] and counters[] tables below: a new
- * knob or counter is covered by adding a row.  All values found at start
- * are restored at exit, also on SIGINT and SIGTERM.
+ * The knobs and counters are fixture variants: a new knob or counter is
+ * covered by adding a variant (and a row of knob_table[]).  Each check
+ * is a test of its own (kselftest_harness.h runs each in a child
+ * process): it starts from the values found when the program started,
+ * upstream NUMA balancing off, and puts them back when it ends; the
+ * program puts them back at exit too, also on SIGINT and SIGTERM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,241 +29,45 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../kselftest.h"
+#include "../kselftest_harness.h"
 #include "autonuma_util.h"
 
 #define NOBODY_ID	65534
 #define VAL_LEN		64
 
-struct knob {
-	const char *name;		/* file name below AUTONUMA_DIR */
-	unsigned int mode;		/* expected permission bits */
+/* The values a kind of knob accepts, and some of them to write. */
+struct knob_class {
 	unsigned long long min;		/* smallest accepted value */
 	unsigned long long max;		/* largest accepted value */
-	const unsigned long long *valid; /* values to write, all in range */
+	unsigned long long valid[3];	/* values to write, all in range */
 	int nr_valid;
-	/* Filled in at run time. */
-	char path[PATH_MAX];
-	char saved[VAL_LEN];		/* contents found at start */
-	int saved_len;
 };
-
-static const unsigned long long bool_values[] = { 0, 1 };
-/* Sleeps in milliseconds: at least 1 ms, at most an hour. */
-static const unsigned long long msecs_values[] = { 1, 100, 3600000 };
-/* The pause after a full pass may be 0. */
-static const unsigned long long pass_msecs_values[] = { 0, 10000, 3600000 };
-/* Pages per batch: 1 to 16 Mi (64 GiB of 4 KiB pages). */
-static const unsigned long long pages_values[] = { 1, 32768, 16777216 };
 
 #define MSECS_MAX	3600000ULL
 #define PAGES_MAX	16777216ULL
 
-/*
- * The knobs under test.  "enabled" must stay the first row: it is restored
- * last so that AutoNUMA is switched back on only after everything else.
- */
-static struct knob knobs[] = {
-	{
-		.name = "enabled",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
-	{
-		.name = "debug",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
-	{
-		.name = "knuma_scand/scan_sleep_millisecs",
-		.mode = 0644,
-		.min = 1,
-		.max = MSECS_MAX,
-		.valid = msecs_values,
-		.nr_valid = ARRAY_SIZE(msecs_values),
-	},
-	{
-		.name = "knuma_scand/scan_sleep_pass_millisecs",
-		.mode = 0644,
-		.min = 0,
-		.max = MSECS_MAX,
-		.valid = pass_msecs_values,
-		.nr_valid = ARRAY_SIZE(pass_msecs_values),
-	},
-	{
-		.name = "knuma_scand/pages_to_scan",
-		.mode = 0644,
-		.min = 1,
-		.max = PAGES_MAX,
-		.valid = pages_values,
-		.nr_valid = ARRAY_SIZE(pages_values),
-	},
-	{
-		.name = "knuma_scand/pmd",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
-	{
-		.name = "knuma_scand/working_set",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
-	{
-		.name = "knuma_scand/task_scan",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
-	{
-		.name = "knuma_migrated/sleep_millisecs",
-		.mode = 0644,
-		.min = 1,
-		.max = MSECS_MAX,
-		.valid = msecs_values,
-		.nr_valid = ARRAY_SIZE(msecs_values),
-	},
-	{
-		.name = "knuma_migrated/pages_to_migrate",
-		.mode = 0644,
-		.min = 1,
-		.max = PAGES_MAX,
-		.valid = pages_values,
-		.nr_valid = ARRAY_SIZE(pages_values),
-	},
-	/* The scheduler side; defaults 0, 1 and 1. */
-	{
-		.name = "scheduler/load_balance_strict",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
-	{
-		.name = "scheduler/clone_reset",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
-	{
-		.name = "scheduler/fork_reset",
-		.mode = 0644,
-		.min = 0,
-		.max = 1,
-		.valid = bool_values,
-		.nr_valid = ARRAY_SIZE(bool_values),
-	},
+/* On or off. */
+static const struct knob_class flag_class = {
+	.min = 0, .max = 1, .valid = { 0, 1 }, .nr_valid = 2,
 };
 
-/*
- * Read-only counters: mode 0444, one decimal number, and a write fails
- * even for root.  They may move at any time, so only the error is
- * checked, not the value after the write.
- */
-struct counter {
-	const char *name;		/* file name below AUTONUMA_DIR */
-	char path[PATH_MAX];
+/* Sleeps in milliseconds: at least 1 ms, at most an hour. */
+static const struct knob_class msecs_class = {
+	.min = 1, .max = MSECS_MAX, .valid = { 1, 100, MSECS_MAX }, .nr_valid = 3,
 };
 
-static struct counter counters[] = {
-	{ .name = "knuma_scand/pages_scanned" },
-	{ .name = "knuma_scand/full_scans" },
-	{ .name = "knuma_scand/task_pages_scanned" },
-	{ .name = "knuma_migrated/pages_migrated" },
-	{ .name = "knuma_migrated/pages_failed" },
-	{ .name = "scheduler/balance_calls" },
-	{ .name = "scheduler/balance_ns" },
+/* The pause after a full pass may be 0. */
+static const struct knob_class pass_msecs_class = {
+	.min = 0, .max = MSECS_MAX, .valid = { 0, 10000, MSECS_MAX }, .nr_valid = 3,
 };
 
-#define TESTS_PER_COUNTER	3	/* mode, read, root write */
-
-#define ENABLED_KNOB	(&knobs[0])
-
-/* Upstream NUMA balancing, when the kernel has it. */
-static bool have_nb;
-static char nb_saved[VAL_LEN];
-static int nb_saved_len;
-
-/*
- * Set once the original values have been saved, before the signal
- * handlers are installed, and never cleared.
- */
-static bool saved_valid;
-
-struct bad_write {
-	const char *class;
-	char buf[VAL_LEN];
+/* Pages per batch: 1 to 16 Mi (64 GiB of 4 KiB pages). */
+static const struct knob_class pages_class = {
+	.min = 1, .max = PAGES_MAX, .valid = { 1, 32768, PAGES_MAX }, .nr_valid = 3,
 };
 
-#define MAX_BAD_WRITES	8
-
-/*
- * Bad writes for @k, one or more per class: all must fail with EINVAL.
- * Returns the number of entries filled in @bw.
- */
-static int gen_bad_writes(const struct knob *k, struct bad_write *bw)
-{
-	unsigned long long last = k->valid[k->nr_valid - 1];
-	int n = 0;
-
-	/* A lone newline: see the note on an_write_file(). */
-	bw[n].class = "empty";
-	snprintf(bw[n++].buf, VAL_LEN, "\n");
-	bw[n].class = "non-number";
-	snprintf(bw[n++].buf, VAL_LEN, "abc");
-	bw[n].class = "negative";
-	snprintf(bw[n++].buf, VAL_LEN, "-1");
-	if (k->min > 0) {
-		bw[n].class = "out-of-range";
-		snprintf(bw[n++].buf, VAL_LEN, "%llu", k->min - 1);
-	}
-	if (k->max < ULLONG_MAX) {
-		bw[n].class = "out-of-range";
-		snprintf(bw[n++].buf, VAL_LEN, "%llu", k->max + 1);
-	}
-	/* Does not fit in 32 bits. */
-	if (k->max < 4294967296ULL && k->max + 1 != 4294967296ULL) {
-		bw[n].class = "out-of-range";
-		snprintf(bw[n++].buf, VAL_LEN, "4294967296");
-	}
-	bw[n].class = "trailing garbage";
-	snprintf(bw[n++].buf, VAL_LEN, "%llux", last);
-	bw[n].class = "trailing garbage";
-	snprintf(bw[n++].buf, VAL_LEN, "%llu %llu", last, last + 1);
-
-	return n;
-}
-
-/*
- * Values a knob is preset to before each bad write: the first and the
- * last of its valid values, so that a store() which clobbers the value
- * on error is caught whichever value it falls back to.
- */
-static int nr_start_values(const struct knob *k)
-{
-	return k->valid[0] == k->valid[k->nr_valid - 1] ? 1 : 2;
-}
-
-static unsigned long long start_value(const struct knob *k, int i)
-{
-	return i ? k->valid[k->nr_valid - 1] : k->valid[0];
-}
+/* Every knob has this mode; the counters have 0444. */
+#define KNOB_MODE	0644
 
 /* Parse "<decimal>\n" and nothing else. */
 static int parse_value(const char *buf, unsigned long long *val)
@@ -327,171 +134,105 @@ static bool preset(const char *path, unsigned long long val)
 	return true;
 }
 
+static bool have_nb(void)
+{
+	return !access(NUMA_BALANCING_PATH, F_OK);
+}
+
 /*
- * Put everything back as found.  Only async-signal-safe calls: this runs
- * from atexit() and from the SIGINT/SIGTERM handler.
+ * Every test starts from the values saved by main() with upstream NUMA
+ * balancing off (AutoNUMA can only be switched on then), whatever an
+ * earlier test killed at its timeout left behind.
  */
-static void restore_all(void)
+static void start_clean(struct __test_metadata *_metadata)
 {
-	int i;
+	char nb[VAL_LEN];
 
-	if (!saved_valid)
-		return;
-	/* numa_balancing cannot be changed while AutoNUMA is on. */
-	an_write_file(ENABLED_KNOB->path, "0\n", 2);
-	if (have_nb)
-		an_write_file(NUMA_BALANCING_PATH, nb_saved, nb_saved_len);
-	for (i = ARRAY_SIZE(knobs) - 1; i >= 0; i--)
-		an_write_file(knobs[i].path, knobs[i].saved,
-			      knobs[i].saved_len);
-}
-
-static void restore_on_signal(int sig)
-{
-	restore_all();
-	/* SA_RESETHAND restored the default action. */
-	raise(sig);
-}
-
-static void save_all(void)
-{
-	struct sigaction sa;
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
-		struct knob *k = &knobs[i];
-
-		snprintf(k->path, sizeof(k->path), "%s/%s", AUTONUMA_DIR,
-			 k->name);
-		ret = an_read_file(k->path, k->saved, sizeof(k->saved));
-		if (ret < 0)
-			ksft_exit_fail_msg("cannot read %s: %s\n", k->path,
-					   strerror(-ret));
-		k->saved_len = ret;
+	an_restore_knobs();
+	if (an_saved_value(NUMA_BALANCING_PATH, nb, sizeof(nb)) > 0 &&
+	    strcmp(nb, "0\n")) {
+		ASSERT_EQ(0, an_write_str(NUMA_BALANCING_PATH, "0"))
+			TH_LOG("cannot set numa_balancing to 0");
 	}
-
-	have_nb = !access(NUMA_BALANCING_PATH, F_OK);
-	if (have_nb) {
-		ret = an_read_file(NUMA_BALANCING_PATH, nb_saved,
-				   sizeof(nb_saved));
-		if (ret < 0)
-			ksft_exit_fail_msg("cannot read %s: %s\n",
-					   NUMA_BALANCING_PATH,
-					   strerror(-ret));
-		nb_saved_len = ret;
-	}
-
-	saved_valid = 1;
-	atexit(restore_all);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = restore_on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
-static void test_mode(const struct knob *k)
+static void knob_path(const char *name, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", AUTONUMA_DIR, name);
+}
+
+/* One knob: its mode, the value found at start, non-root writes. */
+FIXTURE(knob) {
+	char path[PATH_MAX];
+};
+
+FIXTURE_VARIANT(knob) {
+	const char *name;
+	const struct knob_class *cls;
+};
+
+/* The knobs under test: a new knob is covered by adding a variant. */
+FIXTURE_VARIANT_ADD(knob, enabled) { "enabled", &flag_class };
+FIXTURE_VARIANT_ADD(knob, debug) { "debug", &flag_class };
+FIXTURE_VARIANT_ADD(knob, scan_sleep) { "knuma_scand/scan_sleep_millisecs", &msecs_class };
+
+FIXTURE_VARIANT_ADD(knob, scan_sleep_pass) {
+	"knuma_scand/scan_sleep_pass_millisecs", &pass_msecs_class
+};
+
+FIXTURE_VARIANT_ADD(knob, pages_to_scan) { "knuma_scand/pages_to_scan", &pages_class };
+FIXTURE_VARIANT_ADD(knob, pmd) { "knuma_scand/pmd", &flag_class };
+FIXTURE_VARIANT_ADD(knob, working_set) { "knuma_scand/working_set", &flag_class };
+FIXTURE_VARIANT_ADD(knob, task_scan) { "knuma_scand/task_scan", &flag_class };
+FIXTURE_VARIANT_ADD(knob, migrate_sleep) { "knuma_migrated/sleep_millisecs", &msecs_class };
+FIXTURE_VARIANT_ADD(knob, pages_to_migrate) { "knuma_migrated/pages_to_migrate", &pages_class };
+FIXTURE_VARIANT_ADD(knob, load_balance_strict) { "scheduler/load_balance_strict", &flag_class };
+FIXTURE_VARIANT_ADD(knob, clone_reset) { "scheduler/clone_reset", &flag_class };
+FIXTURE_VARIANT_ADD(knob, fork_reset) { "scheduler/fork_reset", &flag_class };
+
+FIXTURE_SETUP(knob)
+{
+	start_clean(_metadata);
+	knob_path(variant->name, self->path, sizeof(self->path));
+}
+
+FIXTURE_TEARDOWN(knob)
+{
+	an_restore_knobs();
+}
+
+TEST_F(knob, mode)
 {
 	struct stat st;
 
-	if (stat(k->path, &st)) {
-		ksft_print_msg("stat %s: %s\n", k->path, strerror(errno));
-		ksft_test_result_fail("%s: is a regular file with mode %04o\n",
-				      k->name, k->mode);
-		return;
-	}
-	if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) != k->mode)
-		ksft_print_msg("%s: st_mode is %06o\n", k->name,
+	ksft_print_msg("%s: is a regular file with mode %04o\n",
+		       variant->name, KNOB_MODE);
+	ASSERT_EQ(0, stat(self->path, &st))
+		TH_LOG("stat %s: %s", self->path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) != KNOB_MODE)
+		ksft_print_msg("%s: st_mode is %06o\n", variant->name,
 			       (unsigned int)st.st_mode);
-	ksft_test_result(S_ISREG(st.st_mode) &&
-			 (st.st_mode & 07777) == k->mode,
-			 "%s: is a regular file with mode %04o\n",
-			 k->name, k->mode);
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(KNOB_MODE, st.st_mode & 07777);
 }
 
-static void test_initial_read(const struct knob *k)
+TEST_F(knob, initial_read)
 {
+	const struct knob_class *c = variant->cls;
+	char saved[VAL_LEN], esc[4 * VAL_LEN];
 	unsigned long long val;
 	bool ok;
-	char esc[4 * VAL_LEN];
+	int len;
 
-	ok = !parse_value(k->saved, &val) && val >= k->min && val <= k->max;
+	ksft_print_msg("%s: reads a value in [%llu, %llu] and a newline\n",
+		       variant->name, c->min, c->max);
+	len = an_saved_value(self->path, saved, sizeof(saved));
+	ASSERT_LE(0, len) TH_LOG("%s was not saved", self->path);
+	ok = !parse_value(saved, &val) && val >= c->min && val <= c->max;
 	if (!ok)
-		ksft_print_msg("%s: read '%s'\n", k->name,
-			       an_escape(k->saved, k->saved_len, esc,
-					 sizeof(esc)));
-	ksft_test_result(ok,
-			 "%s: reads a value in [%llu, %llu] and a newline\n",
-			 k->name, k->min, k->max);
-}
-
-/* Write valid value number @i, with or without a trailing newline. */
-static void test_valid_write(const struct knob *k, int i, bool newline)
-{
-	unsigned long long val = k->valid[i], other, cur;
-	char buf[VAL_LEN], esc[4 * VAL_LEN], now[4 * VAL_LEN];
-	int ret;
-
-	snprintf(buf, sizeof(buf), newline ? "%llu\n" : "%llu", val);
-	an_escape(buf, strlen(buf), esc, sizeof(esc));
-
-	/* Start from another value so that the write has to take effect. */
-	if (k->nr_valid > 1) {
-		other = k->valid[(i + 1) % k->nr_valid];
-		if (!preset(k->path, other))
-			goto fail;
-	}
-
-	ret = an_write_str(k->path, buf);
-	if (ret) {
-		ksft_print_msg("%s: write '%s' failed: %s\n", k->name, esc,
-			       strerror(-ret));
-		goto fail;
-	}
-	ret = read_value(k->path, &cur);
-	if (ret || cur != val) {
-		ksft_print_msg("%s: reads '%s' after writing '%s'\n", k->name,
-			       cur_str(k->path, now, sizeof(now)), esc);
-		goto fail;
-	}
-	ksft_test_result_pass("%s: accepts '%s', reads back %llu\n",
-			      k->name, esc, val);
-	return;
-fail:
-	ksft_test_result_fail("%s: accepts '%s', reads back %llu\n",
-			      k->name, esc, val);
-}
-
-static void test_bad_write(const struct knob *k, const struct bad_write *bw,
-			   unsigned long long start)
-{
-	char esc[4 * VAL_LEN], now[4 * VAL_LEN];
-	unsigned long long cur;
-	bool ok = false;
-	int ret;
-
-	an_escape(bw->buf, strlen(bw->buf), esc, sizeof(esc));
-
-	if (!preset(k->path, start))
-		goto out;
-
-	ret = an_write_str(k->path, bw->buf);
-	ok = ret == -EINVAL;
-	if (!ok)
-		ksft_print_msg("%s: write '%s' returned %d (%s), not EINVAL\n",
-			       k->name, esc, ret, ret ? strerror(-ret) : "ok");
-	if (read_value(k->path, &cur) || cur != start) {
-		ksft_print_msg("%s: reads '%s' after bad write '%s'\n",
-			       k->name, cur_str(k->path, now, sizeof(now)),
-			       esc);
-		ok = false;
-	}
-out:
-	ksft_test_result(ok, "%s: rejects %s '%s' with EINVAL, value %llu kept\n",
-			 k->name, bw->class, esc, start);
+		ksft_print_msg("%s: read '%s'\n", variant->name,
+			       an_escape(saved, len, esc, sizeof(esc)));
+	EXPECT_TRUE(ok);
 }
 
 #define CHILD_NO_PRIV_DROP	251
@@ -499,13 +240,13 @@ out:
 #define CHILD_OPENED		253
 
 /*
- * Child side of test_nonroot(): become nobody and try to open the knob
+ * Child side of the nonroot test: become nobody and try to open the knob
  * for writing.  Exit status 0 means EACCES as expected, CHILD_OPENED or
  * CHILD_OPENED_WROTE that open() succeeded (and writing @other then
  * failed or succeeded), CHILD_NO_PRIV_DROP that dropping privileges
  * failed; anything else is the errno of the failed open().
  */
-static void nonroot_child(const struct knob *k, unsigned long long other)
+static void nonroot_child(const char *path, unsigned long long other)
 {
 	char buf[VAL_LEN];
 	ssize_t len;
@@ -513,7 +254,7 @@ static void nonroot_child(const struct knob *k, unsigned long long other)
 
 	if (setgroups(0, NULL) || setgid(NOBODY_ID) || setuid(NOBODY_ID))
 		_exit(CHILD_NO_PRIV_DROP);
-	fd = open(k->path, O_WRONLY);
+	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		_exit(errno == EACCES ? 0 : errno);
 	len = snprintf(buf, sizeof(buf), "%llu", other);
@@ -522,36 +263,32 @@ static void nonroot_child(const struct knob *k, unsigned long long other)
 	_exit(CHILD_OPENED);
 }
 
-static void test_nonroot(const struct knob *k)
+TEST_F(knob, nonroot)
 {
+	const struct knob_class *c = variant->cls;
 	unsigned long long before, after, other;
 	char now[4 * VAL_LEN];
 	int status, ret;
 	bool ok = false;
 	pid_t pid;
 
-	ret = read_value(k->path, &before);
-	if (ret) {
-		ksft_print_msg("%s: cannot read: %s\n", k->name,
-			       strerror(-ret));
-		goto out;
-	}
-	other = before == k->valid[0] ? k->valid[k->nr_valid - 1] :
-					 k->valid[0];
+	ksft_print_msg("%s: non-root open(O_WRONLY) fails with EACCES, value kept\n",
+		       variant->name);
+	ret = read_value(self->path, &before);
+	ASSERT_EQ(0, ret) TH_LOG("%s: cannot read: %s", variant->name,
+				 strerror(-ret));
+	other = before == c->valid[0] ? c->valid[c->nr_valid - 1] :
+					 c->valid[0];
 
 	fflush(stdout);
 	pid = fork();
-	if (pid < 0) {
-		ksft_print_msg("fork: %s\n", strerror(errno));
-		goto out;
-	}
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
 	if (!pid)
-		nonroot_child(k, other);
+		nonroot_child(self->path, other);
 
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-		ksft_print_msg("%s: child did not exit normally\n", k->name);
-		goto out;
-	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status))
+		TH_LOG("%s: child did not exit normally", variant->name);
 	switch (WEXITSTATUS(status)) {
 	case 0:
 		ok = true;
@@ -559,7 +296,7 @@ static void test_nonroot(const struct knob *k)
 	case CHILD_OPENED:
 	case CHILD_OPENED_WROTE:
 		ksft_print_msg("%s: uid %d could open it for writing%s\n",
-			       k->name, NOBODY_ID,
+			       variant->name, NOBODY_ID,
 			       WEXITSTATUS(status) == CHILD_OPENED_WROTE ?
 			       " and write to it" : "");
 		break;
@@ -568,168 +305,361 @@ static void test_nonroot(const struct knob *k)
 		break;
 	default:
 		ksft_print_msg("%s: open as uid %d failed with errno %d, not EACCES\n",
-			       k->name, NOBODY_ID, WEXITSTATUS(status));
+			       variant->name, NOBODY_ID, WEXITSTATUS(status));
 		break;
 	}
-	if (read_value(k->path, &after) || after != before) {
+	if (read_value(self->path, &after) || after != before) {
 		ksft_print_msg("%s: was %llu, reads '%s' after non-root write\n",
-			       k->name, before,
-			       cur_str(k->path, now, sizeof(now)));
+			       variant->name, before,
+			       cur_str(self->path, now, sizeof(now)));
 		ok = false;
 	}
-out:
-	ksft_test_result(ok,
-			 "%s: non-root open(O_WRONLY) fails with EACCES, value kept\n",
-			 k->name);
+	EXPECT_TRUE(ok);
 }
 
-/* "enabled" cannot be set while upstream NUMA balancing is on. */
-static void test_enable_vs_numa_balancing(void)
+/*
+ * Write valid value number @i of the knob's class, with or without a
+ * trailing newline, starting from another value so that the write has
+ * to take effect.
+ */
+static void valid_write(struct __test_metadata *_metadata, const char *name,
+			const struct knob_class *c, int i, bool newline)
 {
-	const struct knob *k = ENABLED_KNOB;
-	char now[4 * VAL_LEN];
-	unsigned long long cur;
-	bool ok = false;
+	char path[PATH_MAX], buf[VAL_LEN], esc[4 * VAL_LEN], now[4 * VAL_LEN];
+	unsigned long long val = c->valid[i], cur;
 	int ret;
 
-	if (!preset(k->path, 0) || !preset(NUMA_BALANCING_PATH, 1))
-		goto out;
-	ret = an_write_str(k->path, "1");
-	ok = ret == -EBUSY;
-	if (!ok)
-		ksft_print_msg("%s: write '1' returned %d (%s), not EBUSY\n",
-			       k->name, ret, ret ? strerror(-ret) : "ok");
-	if (read_value(k->path, &cur) || cur) {
-		ksft_print_msg("%s: reads '%s'\n", k->name,
-			       cur_str(k->path, now, sizeof(now)));
-		ok = false;
-	}
-out:
-	/* Back to the state the rest of the test runs in. */
-	an_write_str(k->path, "0");
-	an_write_str(NUMA_BALANCING_PATH, "0");
-	ksft_test_result(ok,
-			 "%s: rejects '1' with EBUSY while numa_balancing is 1, value 0 kept\n",
-			 k->name);
+	knob_path(name, path, sizeof(path));
+	snprintf(buf, sizeof(buf), newline ? "%llu\n" : "%llu", val);
+	an_escape(buf, strlen(buf), esc, sizeof(esc));
+	ksft_print_msg("%s: accepts '%s', reads back %llu\n", name, esc, val);
+
+	ASSERT_LT(1, c->nr_valid);
+	ASSERT_TRUE(preset(path, c->valid[(i + 1) % c->nr_valid]));
+
+	ret = an_write_str(path, buf);
+	ASSERT_EQ(0, ret) TH_LOG("%s: write '%s' failed: %s", name, esc,
+				 strerror(-ret));
+	ret = read_value(path, &cur);
+	if (ret || cur != val)
+		ksft_print_msg("%s: reads '%s' after writing '%s'\n", name,
+			       cur_str(path, now, sizeof(now)), esc);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(val, cur);
 }
 
-/* numa_balancing cannot be switched on while "enabled" is 1. */
-static void test_numa_balancing_vs_enable(const char *val)
+/* The classes of bad write: all must fail with EINVAL. */
+enum bad_kind {
+	BAD_EMPTY,		/* a lone newline: see an_write_file() */
+	BAD_NON_NUMBER,
+	BAD_NEGATIVE,
+	BAD_BELOW_MIN,		/* only for a class whose min is not 0 */
+	BAD_ABOVE_MAX,
+	BAD_ABOVE_U32,		/* does not fit in 32 bits */
+	BAD_TRAILING_GARBAGE,	/* the last valid value and an 'x' */
+	BAD_TWO_NUMBERS,
+};
+
+/*
+ * Write a bad value of class @kind, starting from the first or (@from_last)
+ * the last valid value, so that a store() which clobbers the value on
+ * error is caught whichever value it falls back to.
+ */
+static void bad_write(struct __test_metadata *_metadata, const char *name,
+		      const struct knob_class *c, enum bad_kind kind,
+		      bool from_last)
 {
-	const struct knob *k = ENABLED_KNOB;
-	char now[4 * VAL_LEN];
-	unsigned long long cur;
-	bool ok = false;
+	unsigned long long last = c->valid[c->nr_valid - 1], cur, start;
+	char path[PATH_MAX], buf[VAL_LEN], esc[4 * VAL_LEN], now[4 * VAL_LEN];
+	const char *what = "out-of-range";
 	int ret;
 
-	if (!preset(NUMA_BALANCING_PATH, 0) || !preset(k->path, 1))
-		goto out;
-	ret = an_write_str(NUMA_BALANCING_PATH, val);
-	ok = ret == -EBUSY;
-	if (!ok)
-		ksft_print_msg("numa_balancing: write '%s' returned %d (%s), not EBUSY\n",
-			       val, ret, ret ? strerror(-ret) : "ok");
-	if (read_value(NUMA_BALANCING_PATH, &cur) || cur) {
-		ksft_print_msg("numa_balancing: reads '%s'\n",
-			       cur_str(NUMA_BALANCING_PATH, now, sizeof(now)));
-		ok = false;
+	knob_path(name, path, sizeof(path));
+	start = from_last ? last : c->valid[0];
+	switch (kind) {
+	case BAD_EMPTY:
+		what = "empty";
+		snprintf(buf, VAL_LEN, "\n");
+		break;
+	case BAD_NON_NUMBER:
+		what = "non-number";
+		snprintf(buf, VAL_LEN, "abc");
+		break;
+	case BAD_NEGATIVE:
+		what = "negative";
+		snprintf(buf, VAL_LEN, "-1");
+		break;
+	case BAD_BELOW_MIN:
+		/* With a min of 0 this would write a valid value. */
+		ASSERT_LT(0, c->min);
+		snprintf(buf, VAL_LEN, "%llu", c->min - 1);
+		break;
+	case BAD_ABOVE_MAX:
+		ASSERT_GT(ULLONG_MAX, c->max);
+		snprintf(buf, VAL_LEN, "%llu", c->max + 1);
+		break;
+	case BAD_ABOVE_U32:
+		ASSERT_GT(4294967296ULL, c->max + 1);
+		snprintf(buf, VAL_LEN, "4294967296");
+		break;
+	case BAD_TRAILING_GARBAGE:
+		what = "trailing garbage";
+		snprintf(buf, VAL_LEN, "%llux", last);
+		break;
+	case BAD_TWO_NUMBERS:
+		what = "trailing garbage";
+		snprintf(buf, VAL_LEN, "%llu %llu", last, last + 1);
+		break;
 	}
-out:
-	an_write_str(k->path, "0");
-	an_write_str(NUMA_BALANCING_PATH, "0");
-	ksft_test_result(ok,
-			 "numa_balancing: rejects '%s' with EBUSY while %s is 1, value 0 kept\n",
-			 val, k->name);
+	an_escape(buf, strlen(buf), esc, sizeof(esc));
+	ksft_print_msg("%s: rejects %s '%s' with EINVAL, value %llu kept\n",
+		       name, what, esc, start);
+	ASSERT_TRUE(preset(path, start));
+
+	ret = an_write_str(path, buf);
+	if (ret != -EINVAL)
+		ksft_print_msg("%s: write '%s' returned %d (%s), not EINVAL\n",
+			       name, esc, ret, ret ? strerror(-ret) : "ok");
+	EXPECT_EQ(-EINVAL, ret);
+	ret = read_value(path, &cur);
+	if (ret || cur != start)
+		ksft_print_msg("%s: reads '%s' after bad write '%s'\n", name,
+			       cur_str(path, now, sizeof(now)), esc);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(start, cur);
 }
 
-static const char * const nb_on_values[] = { "1", "2" };
-
-#define NR_EXCL_TESTS	(1 + ARRAY_SIZE(nb_on_values))
-
-static void test_exclusion(void)
+TEST_F(knob, write_first)
 {
-	unsigned int i;
-
-	if (!have_nb) {
-		for (i = 0; i < NR_EXCL_TESTS; i++)
-			ksft_test_result_skip("%s: exclusion with numa_balancing: no %s\n",
-					      ENABLED_KNOB->name,
-					      NUMA_BALANCING_PATH);
-		return;
-	}
-	test_enable_vs_numa_balancing();
-	for (i = 0; i < ARRAY_SIZE(nb_on_values); i++)
-		test_numa_balancing_vs_enable(nb_on_values[i]);
+	valid_write(_metadata, variant->name, variant->cls,
+		    0, false);
 }
 
-static bool check_restored(const char *path, const char *saved, int len)
+TEST_F(knob, write_first_newline)
 {
-	char buf[VAL_LEN], e1[4 * VAL_LEN], e2[4 * VAL_LEN];
-	int ret;
-
-	ret = an_read_file(path, buf, sizeof(buf));
-	if (ret == len && !memcmp(buf, saved, len))
-		return true;
-	ksft_print_msg("%s: reads '%s', was '%s'\n", path,
-		       ret < 0 ? strerror(-ret) : an_escape(buf, ret, e1,
-							    sizeof(e1)),
-		       an_escape(saved, len, e2, sizeof(e2)));
-	return false;
+	valid_write(_metadata, variant->name, variant->cls,
+		    0, true);
 }
 
-static void test_restore(void)
+TEST_F(knob, write_last)
 {
-	bool ok = true;
-	unsigned int i;
-
-	restore_all();
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		ok &= check_restored(knobs[i].path, knobs[i].saved,
-				     knobs[i].saved_len);
-	if (have_nb)
-		ok &= check_restored(NUMA_BALANCING_PATH, nb_saved,
-				     nb_saved_len);
-	ksft_test_result(ok, "restore: all original values read back\n");
+	valid_write(_metadata, variant->name, variant->cls,
+		    variant->cls->nr_valid - 1, false);
 }
 
-static void test_counter_mode(const struct counter *c)
+TEST_F(knob, write_last_newline)
+{
+	valid_write(_metadata, variant->name, variant->cls,
+		    variant->cls->nr_valid - 1, true);
+}
+
+TEST_F(knob, rejects_empty_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_EMPTY, false);
+}
+
+TEST_F(knob, rejects_empty_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_EMPTY, true);
+}
+
+TEST_F(knob, rejects_non_number_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_NON_NUMBER, false);
+}
+
+TEST_F(knob, rejects_non_number_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_NON_NUMBER, true);
+}
+
+TEST_F(knob, rejects_negative_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_NEGATIVE, false);
+}
+
+TEST_F(knob, rejects_negative_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_NEGATIVE, true);
+}
+
+TEST_F(knob, rejects_above_max_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_ABOVE_MAX, false);
+}
+
+TEST_F(knob, rejects_above_max_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_ABOVE_MAX, true);
+}
+
+TEST_F(knob, rejects_above_u32_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_ABOVE_U32, false);
+}
+
+TEST_F(knob, rejects_above_u32_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_ABOVE_U32, true);
+}
+
+TEST_F(knob, rejects_trailing_garbage_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_TRAILING_GARBAGE, false);
+}
+
+TEST_F(knob, rejects_trailing_garbage_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_TRAILING_GARBAGE, true);
+}
+
+TEST_F(knob, rejects_two_numbers_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_TWO_NUMBERS, false);
+}
+
+TEST_F(knob, rejects_two_numbers_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_TWO_NUMBERS, true);
+}
+
+/* The knobs whose class has a middle valid value. */
+FIXTURE(range_knob) {
+};
+
+FIXTURE_VARIANT(range_knob) {
+	const char *name;
+	const struct knob_class *cls;
+};
+
+FIXTURE_VARIANT_ADD(range_knob, scan_sleep) { "knuma_scand/scan_sleep_millisecs", &msecs_class };
+
+FIXTURE_VARIANT_ADD(range_knob, scan_sleep_pass) {
+	"knuma_scand/scan_sleep_pass_millisecs", &pass_msecs_class
+};
+
+FIXTURE_VARIANT_ADD(range_knob, pages_to_scan) { "knuma_scand/pages_to_scan", &pages_class };
+FIXTURE_VARIANT_ADD(range_knob, migrate_sleep) { "knuma_migrated/sleep_millisecs", &msecs_class };
+FIXTURE_VARIANT_ADD(range_knob, pages_to_migrate) {
+	"knuma_migrated/pages_to_migrate", &pages_class
+};
+
+FIXTURE_SETUP(range_knob)
+{
+	start_clean(_metadata);
+	ASSERT_EQ(3, variant->cls->nr_valid);
+}
+
+FIXTURE_TEARDOWN(range_knob)
+{
+	an_restore_knobs();
+}
+
+TEST_F(range_knob, write_middle)
+{
+	valid_write(_metadata, variant->name, variant->cls, 1, false);
+}
+
+TEST_F(range_knob, write_middle_newline)
+{
+	valid_write(_metadata, variant->name, variant->cls, 1, true);
+}
+
+/* The knobs whose class does not accept 0. */
+FIXTURE(min1_knob) {
+};
+
+FIXTURE_VARIANT(min1_knob) {
+	const char *name;
+	const struct knob_class *cls;
+};
+
+FIXTURE_VARIANT_ADD(min1_knob, scan_sleep) { "knuma_scand/scan_sleep_millisecs", &msecs_class };
+FIXTURE_VARIANT_ADD(min1_knob, pages_to_scan) { "knuma_scand/pages_to_scan", &pages_class };
+FIXTURE_VARIANT_ADD(min1_knob, migrate_sleep) { "knuma_migrated/sleep_millisecs", &msecs_class };
+FIXTURE_VARIANT_ADD(min1_knob, pages_to_migrate) {
+	"knuma_migrated/pages_to_migrate", &pages_class
+};
+
+FIXTURE_SETUP(min1_knob)
+{
+	start_clean(_metadata);
+}
+
+FIXTURE_TEARDOWN(min1_knob)
+{
+	an_restore_knobs();
+}
+
+TEST_F(min1_knob, rejects_below_min_from_first)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_BELOW_MIN, false);
+}
+
+TEST_F(min1_knob, rejects_below_min_from_last)
+{
+	bad_write(_metadata, variant->name, variant->cls, BAD_BELOW_MIN, true);
+}
+
+/* One read-only counter. */
+FIXTURE(counter) {
+	char path[PATH_MAX];
+};
+
+FIXTURE_VARIANT(counter) {
+	const char *name;
+};
+
+/* The counters under test: a new one is covered by adding a variant. */
+FIXTURE_VARIANT_ADD(counter, pages_scanned) { "knuma_scand/pages_scanned" };
+FIXTURE_VARIANT_ADD(counter, full_scans) { "knuma_scand/full_scans" };
+FIXTURE_VARIANT_ADD(counter, task_pages_scanned) { "knuma_scand/task_pages_scanned" };
+FIXTURE_VARIANT_ADD(counter, pages_migrated) { "knuma_migrated/pages_migrated" };
+FIXTURE_VARIANT_ADD(counter, pages_failed) { "knuma_migrated/pages_failed" };
+FIXTURE_VARIANT_ADD(counter, balance_calls) { "scheduler/balance_calls" };
+FIXTURE_VARIANT_ADD(counter, balance_ns) { "scheduler/balance_ns" };
+
+FIXTURE_SETUP(counter)
+{
+	start_clean(_metadata);
+	knob_path(variant->name, self->path, sizeof(self->path));
+}
+
+FIXTURE_TEARDOWN(counter)
+{
+	an_restore_knobs();
+}
+
+TEST_F(counter, mode)
 {
 	struct stat st;
-	bool ok;
 
-	if (stat(c->path, &st)) {
-		ksft_print_msg("stat %s: %s\n", c->path, strerror(errno));
-		ok = false;
-	} else {
-		ok = S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0444;
-		if (!ok)
-			ksft_print_msg("%s: st_mode is %06o\n", c->name,
-				       (unsigned int)st.st_mode);
-	}
-	ksft_test_result(ok, "%s: is a regular file with mode 0444\n",
-			 c->name);
+	ksft_print_msg("%s: is a regular file with mode 0444\n",
+		       variant->name);
+	ASSERT_EQ(0, stat(self->path, &st))
+		TH_LOG("stat %s: %s", self->path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) != 0444)
+		ksft_print_msg("%s: st_mode is %06o\n", variant->name,
+			       (unsigned int)st.st_mode);
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(0444, st.st_mode & 07777);
 }
 
-static void test_counter_read(const struct counter *c)
+TEST_F(counter, read)
 {
 	char buf[VAL_LEN], esc[4 * VAL_LEN];
 	unsigned long long val;
 	int ret;
-	bool ok;
 
-	ret = an_read_file(c->path, buf, sizeof(buf));
-	if (ret < 0) {
-		ksft_print_msg("%s: cannot read: %s\n", c->name,
-			       strerror(-ret));
-		ok = false;
-	} else {
-		ok = !parse_value(buf, &val);
-		if (!ok)
-			ksft_print_msg("%s: read '%s'\n", c->name,
-				       an_escape(buf, ret, esc, sizeof(esc)));
-	}
-	ksft_test_result(ok, "%s: reads a decimal number and a newline\n",
-			 c->name);
+	ksft_print_msg("%s: reads a decimal number and a newline\n",
+		       variant->name);
+	ret = an_read_file(self->path, buf, sizeof(buf));
+	ASSERT_LE(0, ret) TH_LOG("%s: cannot read: %s", variant->name,
+				 strerror(-ret));
+	if (parse_value(buf, &val))
+		ksft_print_msg("%s: read '%s'\n", variant->name,
+			       an_escape(buf, ret, esc, sizeof(esc)));
+	EXPECT_EQ(0, parse_value(buf, &val));
 }
 
 /*
@@ -737,13 +667,15 @@ static void test_counter_read(const struct counter *c)
  * refuses to open a file without a store method for writing) or the
  * write does.  The value is not checked afterwards: counters move.
  */
-static void test_counter_write(const struct counter *c)
+TEST_F(counter, root_write)
 {
 	const char *step = "open";
 	int fd, err = 0;
 	bool ok;
 
-	fd = open(c->path, O_WRONLY);
+	ksft_print_msg("%s: root cannot write it (EACCES, EPERM or EIO)\n",
+		       variant->name);
+	fd = open(self->path, O_WRONLY);
 	if (fd < 0) {
 		err = errno;
 	} else {
@@ -755,96 +687,205 @@ static void test_counter_write(const struct counter *c)
 	ok = err == EACCES || err == EPERM || err == EIO;
 	if (!err)
 		ksft_print_msg("%s: root could open it for writing and write '0\\n'\n",
-			       c->name);
+			       variant->name);
 	else if (!ok)
 		ksft_print_msg("%s: %s as root failed with %s, not EACCES, EPERM or EIO\n",
-			       c->name, step, strerror(err));
-	ksft_test_result(ok,
-			 "%s: root cannot write it (EACCES, EPERM or EIO)\n",
-			 c->name);
+			       variant->name, step, strerror(err));
+	EXPECT_TRUE(ok);
 }
 
-static unsigned int count_tests(void)
+/* "enabled" against upstream NUMA balancing, and the restore itself. */
+FIXTURE(sysfs) {
+	char enabled[PATH_MAX];
+};
+
+FIXTURE_SETUP(sysfs)
 {
-	struct bad_write bw[MAX_BAD_WRITES];
-	unsigned int i, n = 0;
+	start_clean(_metadata);
+	knob_path("enabled", self->enabled, sizeof(self->enabled));
+}
 
-	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
-		const struct knob *k = &knobs[i];
+FIXTURE_TEARDOWN(sysfs)
+{
+	an_restore_knobs();
+}
 
-		n += 2;				/* mode, initial read */
-		n += 2 * k->nr_valid;		/* with and without '\n' */
-		n += gen_bad_writes(k, bw) * nr_start_values(k);
-		n += 1;				/* non-root */
+/* "enabled" cannot be set while upstream NUMA balancing is on. */
+TEST_F(sysfs, enabled_vs_numa_balancing)
+{
+	char now[4 * VAL_LEN];
+	unsigned long long cur;
+	int ret;
+
+	if (!have_nb())
+		SKIP(return, "enabled: exclusion with numa_balancing: no %s",
+		     NUMA_BALANCING_PATH);
+	ksft_print_msg("enabled: rejects '1' with EBUSY while numa_balancing is 1, value 0 kept\n");
+	ASSERT_TRUE(preset(self->enabled, 0));
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 1));
+	ret = an_write_str(self->enabled, "1");
+	if (ret != -EBUSY)
+		ksft_print_msg("enabled: write '1' returned %d (%s), not EBUSY\n",
+			       ret, ret ? strerror(-ret) : "ok");
+	EXPECT_EQ(-EBUSY, ret);
+	if (read_value(self->enabled, &cur) || cur) {
+		ksft_print_msg("enabled: reads '%s'\n",
+			       cur_str(self->enabled, now, sizeof(now)));
+		EXPECT_TRUE(false);
 	}
-	n += ARRAY_SIZE(counters) * TESTS_PER_COUNTER;
-	return n + NR_EXCL_TESTS + 1;		/* + restore */
 }
 
-int main(void)
+/* numa_balancing cannot be switched on while "enabled" is 1. */
+static void numa_balancing_vs_enabled(struct __test_metadata *_metadata,
+				      const char *enabled, const char *val)
 {
-	struct bad_write bw[MAX_BAD_WRITES];
+	char now[4 * VAL_LEN];
+	unsigned long long cur;
+	int ret;
+
+	if (!have_nb())
+		SKIP(return, "enabled: exclusion with numa_balancing: no %s",
+		     NUMA_BALANCING_PATH);
+	ksft_print_msg("numa_balancing: rejects '%s' with EBUSY while enabled is 1, value 0 kept\n",
+		       val);
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 0));
+	ASSERT_TRUE(preset(enabled, 1));
+	ret = an_write_str(NUMA_BALANCING_PATH, val);
+	if (ret != -EBUSY)
+		ksft_print_msg("numa_balancing: write '%s' returned %d (%s), not EBUSY\n",
+			       val, ret, ret ? strerror(-ret) : "ok");
+	EXPECT_EQ(-EBUSY, ret);
+	if (read_value(NUMA_BALANCING_PATH, &cur) || cur) {
+		ksft_print_msg("numa_balancing: reads '%s'\n",
+			       cur_str(NUMA_BALANCING_PATH, now, sizeof(now)));
+		EXPECT_TRUE(false);
+	}
+}
+
+TEST_F(sysfs, numa_balancing_1_vs_enabled)
+{
+	numa_balancing_vs_enabled(_metadata, self->enabled, "1");
+}
+
+TEST_F(sysfs, numa_balancing_2_vs_enabled)
+{
+	numa_balancing_vs_enabled(_metadata, self->enabled, "2");
+}
+
+static bool check_restored(const char *path)
+{
+	char buf[VAL_LEN], saved[VAL_LEN], e1[4 * VAL_LEN], e2[4 * VAL_LEN];
+	int ret, len;
+
+	len = an_saved_value(path, saved, sizeof(saved));
+	if (len < 0) {
+		ksft_print_msg("%s: was not saved\n", path);
+		return false;
+	}
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret == len && !memcmp(buf, saved, len))
+		return true;
+	ksft_print_msg("%s: reads '%s', was '%s'\n", path,
+		       ret < 0 ? strerror(-ret) : an_escape(buf, ret, e1,
+							    sizeof(e1)),
+		       an_escape(saved, len, e2, sizeof(e2)));
+	return false;
+}
+
+/* Move a knob off the value it was saved with. */
+static bool change_knob(const char *name, const struct knob_class *c)
+{
+	char path[PATH_MAX];
+	unsigned long long val;
+
+	knob_path(name, path, sizeof(path));
+	if (read_value(path, &val)) {
+		ksft_print_msg("%s: cannot read\n", path);
+		return false;
+	}
+	return preset(path, val == c->valid[0] ? c->valid[c->nr_valid - 1] :
+						 c->valid[0]);
+}
+
+/* Every knob, for the restore test. */
+static const struct {
+	const char *name;
+	const struct knob_class *cls;
+} knob_table[] = {
+	{ "enabled", &flag_class },
+	{ "debug", &flag_class },
+	{ "knuma_scand/scan_sleep_millisecs", &msecs_class },
+	{ "knuma_scand/scan_sleep_pass_millisecs", &pass_msecs_class },
+	{ "knuma_scand/pages_to_scan", &pages_class },
+	{ "knuma_scand/pmd", &flag_class },
+	{ "knuma_scand/working_set", &flag_class },
+	{ "knuma_scand/task_scan", &flag_class },
+	{ "knuma_migrated/sleep_millisecs", &msecs_class },
+	{ "knuma_migrated/pages_to_migrate", &pages_class },
+	{ "scheduler/load_balance_strict", &flag_class },
+	{ "scheduler/clone_reset", &flag_class },
+	{ "scheduler/fork_reset", &flag_class },
+};
+
+/*
+ * Every knob moved off its value (numa_balancing is off since the
+ * setup), an_restore_knobs() puts every one back.
+ */
+TEST_F(sysfs, restore)
+{
+	char path[PATH_MAX];
 	unsigned int i;
+	bool ok = true;
+
+	ksft_print_msg("restore: all original values read back\n");
+	for (i = 0; i < ARRAY_SIZE(knob_table); i++)
+		ASSERT_TRUE(change_knob(knob_table[i].name, knob_table[i].cls));
+	an_restore_knobs();
+	for (i = 0; i < ARRAY_SIZE(knob_table); i++) {
+		knob_path(knob_table[i].name, path, sizeof(path));
+		ok &= check_restored(path);
+	}
+	if (have_nb())
+		ok &= check_restored(NUMA_BALANCING_PATH);
+	EXPECT_TRUE(ok);
+}
+
+int main(int argc, char **argv)
+{
 	int nodes, ret;
 
 	/* Keep the TAP output of a run killed by the kselftest timeout. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ksft_print_header();
 
-	if (geteuid())
+	if (geteuid()) {
+		ksft_print_header();
 		ksft_exit_skip("must be run as root\n");
-	if (access(AUTONUMA_DIR, F_OK))
+	}
+	if (access(AUTONUMA_DIR, F_OK)) {
+		ksft_print_header();
 		ksft_exit_skip("no %s: kernel built without CONFIG_AUTONUMA\n",
 			       AUTONUMA_DIR);
+	}
 	nodes = an_online_nodes();
-	if (nodes < 0)
+	if (nodes < 0) {
+		ksft_print_header();
 		ksft_exit_fail_msg("cannot read %s: %s\n", NODE_ONLINE_PATH,
 				   strerror(-nodes));
-	if (nodes < 2)
+	}
+	if (nodes < 2) {
+		ksft_print_header();
 		ksft_exit_skip("%d online NUMA node(s), AutoNUMA needs 2 or more\n",
 			       nodes);
-	if (an_cmdline_has("noautonuma"))
+	}
+	if (an_cmdline_has("noautonuma")) {
+		ksft_print_header();
 		ksft_exit_skip("noautonuma on the kernel command line\n");
-
-	save_all();
-	ksft_set_plan(count_tests());
-
-	/* AutoNUMA can only be switched on with upstream balancing off. */
-	if (have_nb && strcmp(nb_saved, "0\n")) {
-		ret = an_write_str(NUMA_BALANCING_PATH, "0");
-		if (ret)
-			ksft_exit_fail_msg("cannot set numa_balancing to 0: %s\n",
-					   strerror(-ret));
 	}
-
-	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
-		const struct knob *k = &knobs[i];
-		int b, nr_bad, v, s;
-
-		test_mode(k);
-		test_initial_read(k);
-		for (v = 0; v < k->nr_valid; v++) {
-			test_valid_write(k, v, false);
-			test_valid_write(k, v, true);
-		}
-		nr_bad = gen_bad_writes(k, bw);
-		for (b = 0; b < nr_bad; b++)
-			for (s = 0; s < nr_start_values(k); s++)
-				test_bad_write(k, &bw[b], start_value(k, s));
-		test_nonroot(k);
+	ret = an_save_all_knobs();
+	if (ret) {
+		ksft_print_header();
+		ksft_exit_fail_msg("cannot save the knobs: %s\n",
+				   strerror(-ret));
 	}
-	for (i = 0; i < ARRAY_SIZE(counters); i++) {
-		struct counter *c = &counters[i];
-
-		snprintf(c->path, sizeof(c->path), "%s/%s", AUTONUMA_DIR,
-			 c->name);
-		test_counter_mode(c);
-		test_counter_read(c);
-		test_counter_write(c);
-	}
-	test_exclusion();
-	test_restore();
-
-	ksft_finished();
-	return 0;
+	return test_harness_run(argc, argv);
 }

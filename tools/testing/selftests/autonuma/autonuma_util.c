@@ -413,16 +413,16 @@ int an_set_knob(const char *name, unsigned long long val)
 }
 
 /*
- * Put the saved knobs back.  Only async-signal-safe calls: this runs from
- * atexit() and from the SIGINT/SIGTERM handler.  Forked children inherit
- * the atexit() handler, hence the check of the PID.
+ * Put the saved knobs back, from any process that inherited the saved
+ * values: a test child of kselftest_harness.h puts them back in its
+ * teardown, its parent at exit.  Only async-signal-safe calls.
  */
 void an_restore_knobs(void)
 {
 	struct an_state *s = an_state();
 	int i;
 
-	if (!s->saved || getpid() != s->saver)
+	if (!s->saved)
 		return;
 	/* numa_balancing cannot be changed while AutoNUMA is on. */
 	if (s->has_enabled)
@@ -432,9 +432,20 @@ void an_restore_knobs(void)
 			      s->files[i].len);
 }
 
+/*
+ * The atexit() and SIGINT/SIGTERM side of an_restore_knobs(): only in
+ * the process that saved the knobs, not in the children that inherit the
+ * handlers and exit while it runs.
+ */
+static void an_restore_at_exit(void)
+{
+	if (getpid() == an_state()->saver)
+		an_restore_knobs();
+}
+
 static void an_restore_on_signal(int sig)
 {
-	an_restore_knobs();
+	an_restore_at_exit();
 	/* SA_RESETHAND restored the default action. */
 	raise(sig);
 }
@@ -486,7 +497,7 @@ int an_save_knobs(const char * const *names, int nr)
 
 	s->saver = getpid();
 	s->saved = 1;
-	atexit(an_restore_knobs);
+	atexit(an_restore_at_exit);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = an_restore_on_signal;
@@ -495,6 +506,26 @@ int an_save_knobs(const char * const *names, int nr)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	return 0;
+}
+
+/*
+ * What an_save_knobs() read from @name (see an_get_knob()), NUL-terminated
+ * in @buf.  Returns its length, or -ENOENT when @name was not saved.
+ */
+int an_saved_value(const char *name, char *buf, size_t size)
+{
+	struct an_state *s = an_state();
+	char path[AN_PATH_LEN];
+	int i;
+
+	an_knob_path(name, path, sizeof(path));
+	for (i = 0; i < s->nr_files; i++) {
+		if (strcmp(s->files[i].path, path))
+			continue;
+		snprintf(buf, size, "%.*s", s->files[i].len, s->files[i].val);
+		return s->files[i].len;
+	}
+	return -ENOENT;
 }
 
 /* an_save_knobs() of every writable knob but "enabled" (always saved). */

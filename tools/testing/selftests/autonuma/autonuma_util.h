@@ -83,6 +83,7 @@ int an_set_knob(const char *name, unsigned long long val);
 int an_save_knobs(const char * const *names, int nr);
 int an_save_all_knobs(void);
 void an_restore_knobs(void);
+int an_saved_value(const char *name, char *buf, size_t size);
 int an_set_fast_knobs(const char **failed);
 int an_set_fastest_knobs(const char **failed);
 int an_enable(void);
