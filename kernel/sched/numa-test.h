@@ -69,20 +69,27 @@ static void autonuma_sched_test_select_phase_change(struct kunit *test)
 
 static void autonuma_sched_test_veto(struct kunit *test)
 {
-	/* strict: never away from the node, whoever asks */
-	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, true, false, true));
-	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, true, true, true));
-	/* not strict: a waiting task may go (CFS's cache-hot rule decides) */
-	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, false, false));
-	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, false, true));
+	/* strict: never away from the node, whoever asks, however loaded */
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, true, false, true, true));
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, true, true, true, true));
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, true, true, true, false));
+	/* overloaded node: a waiting task may go (CFS's cache-hot rule) */
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, false, false, true));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, false, true, true));
 	/* a running task is not pushed to a busy CPU of another node ... */
-	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, false, true, false));
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, false, true, false, true));
 	/* ... but an idle CPU may take it: fairness first */
-	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, true, true));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(1, false, true, true, true));
+	/* a node with CPUs for its tasks keeps them, even from idle CPUs */
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, false, false, true, false));
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, false, false, false, false));
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, false, true, true, false));
+	KUNIT_EXPECT_TRUE(test, autonuma_veto(1, false, true, false, false));
 	/* moves towards the node, or with no opinion, are never vetoed */
-	KUNIT_EXPECT_FALSE(test, autonuma_veto(0, true, true, false));
-	KUNIT_EXPECT_FALSE(test, autonuma_veto(-1, true, true, false));
-	KUNIT_EXPECT_FALSE(test, autonuma_veto(-1, false, true, false));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(0, true, true, false, false));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(-1, true, true, false, false));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(-1, false, true, false, false));
+	KUNIT_EXPECT_FALSE(test, autonuma_veto(0, false, false, true, false));
 }
 
 static void autonuma_sched_test_exchange(struct kunit *test)

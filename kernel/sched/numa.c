@@ -8,7 +8,8 @@
  * too few of its own, from its mm's working set.  A task running off its
  * preferred node is moved to an idle CPU there, or exchanged with a task
  * there that prefers the task's current node.  CFS load balancing and
- * wake-up placement avoid moving a task away from its preferred node.
+ * wake-up placement avoid moving a task away from its preferred node, and
+ * never move it while that node has CPUs for all of its tasks.
  *
  * A process that opted out (prctl(PR_SET_AUTONUMA_DISABLE)) is left alone:
  * its tasks have no preferred node, the balancer neither moves nor
@@ -759,34 +760,68 @@ int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
  * @strict: scheduler/load_balance_strict
  * @active: active balancing pushes the task, which was running
  * @dst_idle: the destination CPU is idle
+ * @overloaded: the task's node runs more tasks than it has CPUs for it
  *
  * With load_balance_strict, a task never leaves its node.  Without it, a
- * task that is waiting to run may leave once load balancing keeps failing
- * (CFS treats it as cache hot until then), but a running task is not
- * pushed away from its node to a busy CPU: when every CPU is busy and a
- * node holds one task more than it has CPUs for a moment (a kthread woke
- * up), active balancing would otherwise push a CPU-bound task to the other
- * node, where it buys no CPU time and loses its memory.  An idle CPU may
- * still take it: no CPU stays idle while a task waits.
+ * task leaves its node only when the node is @overloaded: a node with a
+ * CPU to spare (or exactly as many tasks as CPUs) makes no task wait for
+ * long, and a move to another node buys the task no CPU time and costs it
+ * its memory.  CFS sees an imbalance all the same as soon as a node runs
+ * a few tasks more than another (a kthread woke up next to two CPU-bound
+ * tasks on a node of four CPUs while the other is idle), and the idle
+ * CPUs of the other node would pull a task off its node, or push it with
+ * active balancing once balancing kept failing, only for AutoNUMA to take
+ * it back: a ping-pong.  On an overloaded node, a task that is waiting
+ * to run may leave once load balancing keeps failing (CFS treats it as
+ * cache hot until then), and an idle CPU may take a running task: no CPU
+ * stays idle while a task waits.  A running task is never pushed to a
+ * busy CPU: it would not run more there.
  *
  * Return: true when the move must not happen.
  */
 static bool autonuma_veto(int degrades, bool strict, bool active,
-			  bool dst_idle)
+			  bool dst_idle, bool overloaded)
 {
 	if (degrades != 1)
 		return false;
-	return strict || (active && !dst_idle);
+	return strict || !overloaded || (active && !dst_idle);
+}
+
+/*
+ * Does the node of @src_cpu, where @p runs, run more CFS tasks than it has
+ * CPUs that @p may use?  Only then does a task there wait for a CPU that
+ * another CPU of the node could not give it.  Read without locks: load
+ * balancing takes the answer as a hint, as it does its own statistics.
+ * CFS tasks only: the CPU stopper that pushes @p counts for nothing.
+ */
+static bool autonuma_node_overloaded(struct task_struct *p, int src_cpu)
+{
+	unsigned int nr = 0, cpus = 0;
+	int cpu;
+
+	for_each_cpu_and(cpu, cpumask_of_node(cpu_to_node(src_cpu)),
+			 p->cpus_ptr) {
+		if (!autonuma_cpu_usable(cpu))
+			continue;
+		cpus++;
+		nr += READ_ONCE(cpu_rq(cpu)->cfs.h_nr_running);
+	}
+	return nr > cpus;
 }
 
 /* Must @p not move from @src_cpu to @dst_cpu?  See autonuma_veto(). */
 static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
 			    bool active, bool dst_idle)
 {
-	return autonuma_veto(__autonuma_migrate_degrades_locality(p, src_cpu,
-								  dst_cpu),
-			     READ_ONCE(autonuma_sched_load_balance_strict),
-			     active, dst_idle);
+	int degrades = __autonuma_migrate_degrades_locality(p, src_cpu,
+							    dst_cpu);
+	bool strict = READ_ONCE(autonuma_sched_load_balance_strict);
+
+	/* the node's load only matters for a move away from it */
+	if (degrades != 1)
+		return false;
+	return autonuma_veto(degrades, strict, active, dst_idle,
+			     !strict && autonuma_node_overloaded(p, src_cpu));
 }
 
 /**
@@ -797,8 +832,9 @@ static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
  * @active: whether active balancing pushes @p, which was running
  *
  * Return: true when the move takes @p away from its node and
- * scheduler/load_balance_strict is set, or active balancing would push @p
- * to a busy CPU; see autonuma_veto().
+ * scheduler/load_balance_strict is set, or the node has CPUs for all of its
+ * tasks, or active balancing would push @p to a busy CPU; see
+ * autonuma_veto().
  */
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
 				 int dst_cpu, bool active)

@@ -4,7 +4,9 @@
  *
  * With fast knobs (a full pass of knuma_scand every ~50 ms):
  *  a. threads started on node 0 whose memory sits on node 1, without any
- *     affinity once started, end up running on node 1;
+ *     affinity once started, end up running on node 1, and once there none
+ *     of them leaves it while node 1 has a CPU to spare: the idle CPUs of
+ *     node 0 do not pull them back;
  *  b. two processes whose memory sits on different nodes and whose
  *     threads start mixed over both nodes end with each process's threads
  *     on the node that holds most of its memory (the numa01 shape);
@@ -65,6 +67,18 @@
 #define FOLLOW_THREADS		2
 #define FOLLOW_CAP_MS		60000
 #define FOLLOW_STABLE_MS	2000
+/*
+ * Then watched this long, with a busy thread pinned to node 1 besides
+ * them, in which the threads may leave node 1 this many times in all.  On
+ * the kernel that let the idle CPUs of node 0 push a thread off node 1
+ * (active balancing) while node 1 had a CPU to spare, and AutoNUMA then
+ * took it back, they left it 44 to 53 times in each of 5 runs in a guest
+ * of 2 nodes x 4 CPUs; after the fix 0 times in 4 runs and once in one.
+ * A move remains right when node 1 is overloaded for a moment (two short
+ * tasks waking at once next to the three busy ones).
+ */
+#define FOLLOW_HOLD_MS		10000
+#define FOLLOW_HOLD_MAX_LEAVES	2
 
 #define NUMA01_LEN		(32 * SZ_1M)
 #define NUMA01_THREADS		2
@@ -112,7 +126,7 @@
 /* How long to wait for a thread or child to start or stop. */
 #define THREAD_WAIT_MS		30000
 
-#define NR_TESTS		11
+#define NR_TESTS		12
 
 static size_t page_size;
 /* The CPUs this program may use, and those of each node among them. */
@@ -193,6 +207,7 @@ struct streamer {
 	int cpu;		/* last sched_getcpu() */
 	unsigned long reports;
 	unsigned long strays;	/* reports off watch_node */
+	unsigned long leaves;	/* reports off it after one on it */
 	int stray_cpu;
 	/* written by the controller */
 	int quit;
@@ -213,6 +228,7 @@ static void streamer_init(struct streamer *s, char *buf, size_t len)
 static void stream_report(struct streamer *s)
 {
 	int watch = __atomic_load_n(&s->watch_node, __ATOMIC_RELAXED);
+	int prev = __atomic_load_n(&s->cpu, __ATOMIC_RELAXED);
 	int cpu = sched_getcpu();
 
 	__atomic_store_n(&s->cpu, cpu, __ATOMIC_RELAXED);
@@ -220,6 +236,8 @@ static void stream_report(struct streamer *s)
 	if (watch >= 0 && node_of(cpu) != watch) {
 		__atomic_store_n(&s->stray_cpu, cpu, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&s->strays, 1, __ATOMIC_RELAXED);
+		if (node_of(prev) == watch)
+			__atomic_add_fetch(&s->leaves, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -636,12 +654,61 @@ static bool all_on_node(void *arg)
 	return true;
 }
 
+/*
+ * Watch the @nr threads of @st, which all run on @node, for @ms.  Logs how
+ * many reports each made off @node and how often it left it.  Returns true
+ * when each made reports and they left @node at most @max_leaves times.
+ */
+static bool watch_held(const char *what, struct streamer *st, int nr,
+		       int node, unsigned long long ms,
+		       unsigned long max_leaves)
+{
+	unsigned long reports[FOLLOW_THREADS], strays, leaves, all = 0;
+	struct an_snap before, after;
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		__atomic_store_n(&st[i].strays, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&st[i].leaves, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&st[i].stray_cpu, -1, __ATOMIC_RELAXED);
+		reports[i] = __atomic_load_n(&st[i].reports, __ATOMIC_RELAXED);
+		__atomic_store_n(&st[i].watch_node, node, __ATOMIC_RELEASE);
+	}
+	c_snap(&before);
+	an_sleep_ms(an_budget_ms(ms));
+	c_snap(&after);
+	for (i = 0; i < nr; i++) {
+		__atomic_store_n(&st[i].watch_node, -1, __ATOMIC_RELEASE);
+		reports[i] = __atomic_load_n(&st[i].reports, __ATOMIC_RELAXED) -
+			     reports[i];
+		strays = __atomic_load_n(&st[i].strays, __ATOMIC_RELAXED);
+		leaves = __atomic_load_n(&st[i].leaves, __ATOMIC_RELAXED);
+		ksft_print_msg("%s: tid %d: %lu reports, %lu off node %d\n",
+			       what, st[i].tid, reports[i], strays, node);
+		ksft_print_msg("%s: tid %d: left node %d %lu time(s), last off it on CPU %d\n",
+			       what, st[i].tid, node, leaves,
+			       __atomic_load_n(&st[i].stray_cpu,
+					       __ATOMIC_RELAXED));
+		if (!reports[i])
+			ok = false;
+		all += leaves;
+	}
+	c_print(what, &before, &after);
+	return ok && all <= max_leaves;
+}
+
 static void test_follow(void)
 {
 	int nr = min_int(FOLLOW_THREADS, CPU_COUNT(&node_cpus[NODE_B]));
-	struct streamer st[FOLLOW_THREADS];
+	/* a woken kthread must not overload node B for a thread to stay */
+	int last_b = nth_cpu(&node_cpus[NODE_B], CPU_COUNT(&node_cpus[NODE_B]) - 1);
+	/* room for the threads, the pinned one and a woken kthread */
+	bool spare = CPU_COUNT(&node_cpus[NODE_B]) > nr + 1;
+	bool ok = false, held = false, stopped = true;
+	struct streamer st[FOLLOW_THREADS], pinned;
+	static char pinned_buf[4096];
 	struct on_node cond = { st, nr, NODE_B };
-	bool ok = false, stopped = true;
 	struct an_snap before, after;
 	struct stable_wait w;
 	int started = 0;
@@ -664,6 +731,23 @@ static void test_follow(void)
 	c_snap(&after);
 	ok = w.held;
 	print_stable("follow", &w, FOLLOW_STABLE_MS);
+	if (ok && spare) {
+		/*
+		 * A busy thread pinned to the last CPU of node B: node B now
+		 * runs one task more than node A can tolerate in CFS's NUMA
+		 * imbalance, yet has a CPU to spare.
+		 */
+		streamer_init(&pinned, pinned_buf, sizeof(pinned_buf));
+		CPU_SET(last_b, &pinned.start);
+		if (streamers_start(&pinned, 1) == 1) {
+			ksft_print_msg("follow: hold: a busy thread pinned to CPU %d (node %d)\n",
+				       last_b, NODE_B);
+			held = watch_held("follow: hold", st, nr, NODE_B,
+					  FOLLOW_HOLD_MS,
+					  FOLLOW_HOLD_MAX_LEAVES);
+			streamers_stop(&pinned, 1);
+		}
+	}
 	ksft_print_msg("follow: at the end: %s\n",
 		       where_str(st, nr, str, sizeof(str)));
 	print_task_an("follow", getpid(), st, nr);
@@ -678,6 +762,14 @@ out:
 			 "follow: %d thread(s) started on node %d, memory on node %d, no affinity: all run on node %d for %d s within %d s\n",
 			 nr, NODE_A, NODE_B, NODE_B, FOLLOW_STABLE_MS / 1000,
 			 FOLLOW_CAP_MS / 1000);
+	if (!spare)
+		ksft_test_result_skip("follow: no CPU to spare on node %d for %d+1 threads\n",
+				      NODE_B, nr);
+	else
+		ksft_test_result(held,
+				 "follow: once all on node %d, with a busy thread pinned there and a CPU to spare, the threads leave it at most %d times in %d s\n",
+				 NODE_B, FOLLOW_HOLD_MAX_LEAVES,
+				 FOLLOW_HOLD_MS / 1000);
 }
 
 /* ---- b: numa01 shape ---- */
