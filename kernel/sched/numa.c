@@ -662,8 +662,7 @@ static void autonuma_task_work(struct callback_head *work)
 {
 	struct task_struct *p = current;
 	struct sched_autonuma *sa;
-	unsigned long pages;
-	u64 start, mid;
+	u64 start;
 
 	WARN_ON_ONCE(work != &p->autonuma_work);
 	work->next = work;	/* may be queued again */
@@ -690,14 +689,12 @@ static void autonuma_task_work(struct callback_head *work)
 	/* local_clock(): the balancer may move us to another CPU */
 	start = local_clock();
 	autonuma_balance(p, sa);
-	mid = local_clock();
 	atomic_long_inc(&autonuma_sched_balance_calls);
-	atomic_long_add(max_t(s64, mid - start, 0), &autonuma_sched_balance_ns);
+	atomic_long_add(max_t(s64, local_clock() - start, 0),
+			&autonuma_sched_balance_ns);
 
 	/* on its new node, if it moved: help scan its own mm */
-	pages = autonuma_task_scan();
-	trace_autonuma_task_work(p->pid, max_t(s64, mid - start, 0),
-				 max_t(s64, local_clock() - mid, 0), pages);
+	autonuma_task_scan();
 }
 
 /**
