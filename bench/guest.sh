@@ -67,6 +67,39 @@ numactl_memhog() {
 	return $rc
 }
 
+# taskwork_start, taskwork_end: the time of every turn AutoNUMA takes in
+# a task's own context (the autonuma:autonuma_task_work trace event: its
+# balancer and its scan of the task's mm) while the benchmark runs, as a
+# distribution: "BENCH-TASKWORK task_turns=N task_p50_us= task_p99_us=
+# task_max_us=".  Nothing on a kernel without the event.
+TW=/sys/kernel/tracing/instances/bench
+taskwork_start() {
+	[ -d /sys/kernel/tracing/events/autonuma/autonuma_task_work ] || return 0
+	mkdir $TW 2>/dev/null || return 0
+	echo 1 >$TW/events/autonuma/autonuma_task_work/enable
+	echo 1 >$TW/tracing_on
+}
+taskwork_end() {
+	[ -d $TW ] || return 0
+	echo 0 >$TW/tracing_on
+	awk '/ autonuma_task_work: / {
+		for (i = 1; i <= NF; i++) {
+			split($i, a, "=")
+			v[a[1]] = a[2]
+		}
+		print v["balance_ns"] + v["scan_ns"]
+	}' $TW/trace | sort -n | awk '{ t[NR] = $1 } END {
+		if (!NR) {
+			print "BENCH-TASKWORK task_turns=0 task_p50_us=na task_p99_us=na task_max_us=na"
+			exit
+		}
+		printf "BENCH-TASKWORK task_turns=%d task_p50_us=%.0f task_p99_us=%.0f task_max_us=%.0f\n",
+			NR, t[int((NR - 1) * 0.50) + 1] / 1000,
+			t[int((NR - 1) * 0.99) + 1] / 1000, t[NR] / 1000
+	}'
+	rmdir $TW
+}
+
 # run POLICY BENCH REPEAT [OPTIONS]: OPTIONS go to the program.
 run() {
 	policy=$1 bench=$2 repeat=$3
@@ -95,6 +128,7 @@ run() {
 	*_bad)			bad=--bad-start ;;
 	*)			bad= ;;
 	esac
+	taskwork_start
 	# shellcheck disable=SC2086
 	case ${bench%_bad} in
 	numa01)			numa01 $bind $bad "$@" ;;
@@ -116,6 +150,7 @@ run() {
 	*)			echo "BENCH-ERROR unknown benchmark $bench"; false ;;
 	esac
 	rc=$?
+	taskwork_end
 	echo "BENCH-END rc=$rc"
 	[ $rc = 0 ] || status=1
 	sync

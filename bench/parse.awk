@@ -40,7 +40,8 @@ BEGIN {
 	       "final_local_pct t90_s migrated hint_faults hint_faults_local " \
 	       "pte_updates knuma_ms autonuma_migrated samples enoent efault " \
 	       "unknown_pct variant settled_scan_ps cpu_user_s cpu_sys_s " \
-	       "cpu_irq_s cpu_busy_s knuma_pct ops_per_s start"
+	       "cpu_irq_s cpu_busy_s knuma_pct ops_per_s start " \
+	       "task_turns task_p50_us task_p99_us task_max_us"
 }
 
 { sub(/\r$/, "") }
@@ -67,6 +68,13 @@ inrun && /^BENCH-RESULT / {
 	for (k in v)
 		r[k] = v[k]
 	have = 1
+	next
+}
+
+inrun && /^BENCH-TASKWORK / {
+	kv($0)
+	for (k in v)
+		r[k] = v[k]
 	next
 }
 

@@ -115,9 +115,9 @@ table() {
 				h = h " % of hard, R=" R[i] " |"
 				s = s "---|"
 			}
-			print h " sampled local % | t90 s (sampled) | work MiB/s | guest CPU s | knuma % of CPU | pages migrated | hinting faults | settled scan pages/s |"
-			print s "---|---|---|---|---|---|---|---|"
-			ncols = 10 + nr
+			print h " sampled local % | t90 s (sampled) | work MiB/s | guest CPU s | knuma % of CPU | pages migrated | hinting faults | settled scan pages/s | AutoNUMA turn in a thread, p99 / max µs |"
+			print s "---|---|---|---|---|---|---|---|---|"
+			ncols = 11 + nr
 		} else {
 			print "| benchmark | policy | runs | wall s | work | guest CPU s | user s | sys s | irq+softirq s | knuma % of CPU | pages migrated | hinting faults |"
 			print "|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -154,7 +154,9 @@ table() {
 						stats(key, "knuma_pct", 1) " | " \
 						stats(key, "migrated", 0) " | " \
 						stats(key, "hint_faults", 0) " | " \
-						stats(key, "settled_scan_ps", 0) " |"
+						stats(key, "settled_scan_ps", 0) " | " \
+						stats(key, "task_p99_us", 0) " / " \
+						stats(key, "task_max_us", 0) " |"
 				} else {
 					if (B[b] == "forkstorm")
 						work = stats(key, "procs_per_s", 1) " proc/s"
@@ -346,7 +348,11 @@ the run from \`/proc/stat\` (user, nice, system, irq, softirq: every
 kthread included); *knuma %*: the \`knuma_*\` kthreads' share of it;
 *pages migrated*: \`pgmigrate_success\` delta; *hinting faults*:
 \`numa_hint_faults\` delta; *settled scan pages/s*: pages turned into NUMA
-hinting entries per second over the second half of the run.  **Cost**
+hinting entries per second over the second half of the run; *AutoNUMA
+turn in a thread*: the 99th percentile and the maximum of the time each
+turn AutoNUMA took in an application thread's own context (its balancer
+and its scan of its own mm, the \`autonuma:autonuma_task_work\` trace
+event; AutoNUMA only: upstream has no such event).  **Cost**
 (fixed work, booted without the plugin): wall time and the work rate
 (processes/s, faults/s, messages/s), the guest's CPU time split by kind.
 Every run is a row of [runs.csv](${prefix}runs.csv), the plugin's

@@ -6,7 +6,8 @@
 # kernel with KUnit and the kselftests on 2-node, 1-node, noautonuma and
 # 4-node guests, the scheduler tests on 2 nodes x 4 CPUs, the memory
 # hot-add guests (guest/hotplug.sh), numastat, numa_maps and the trace
-# events while AutoNUMA runs (guest/tools.sh), a subset of the upstream vm
+# events while AutoNUMA runs (guest/tools.sh), the time a task's own
+# scanning takes per turn (guest/task-scan.sh), a subset of the upstream vm
 # selftests (khugepaged among them) with AutoNUMA off and on (vmtests.sh; all of
 # them: make vmtests), reclaim and the OOM killer while pages migrate
 # (guest/oom.sh), the nothp kernel (THP off) with KUnit and the kselftests
@@ -242,6 +243,12 @@ if step assemble "$HARNESS/assemble.sh"; then
 		# more in the guest, in "make tools").
 		guest autonuma-tools --flavour autonuma --nodes 2 \
 			--script "$HARNESS/guest/tools.sh" --timeout 300 \
+			--append "kunit.enable=0"
+		# What AutoNUMA takes from an application thread: each turn
+		# of a task's scan of its own mm ends at its time budget,
+		# and the distribution of the time per turn is printed.
+		guest autonuma-task-scan --flavour autonuma --nodes 2 \
+			--script "$HARNESS/guest/task-scan.sh" --timeout 300 \
 			--append "kunit.enable=0"
 	fi
 	# AutoNUMA without THP: it must build, and the tests that need THP

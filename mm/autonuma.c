@@ -65,6 +65,7 @@
 #include <linux/pagewalk.h>
 #include <linux/ptrace.h>
 #include <linux/rmap.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/sysctl.h>
 #include <linux/seq_file.h>
@@ -1107,6 +1108,7 @@ struct autonuma_scan {
 	struct mm_autonuma *mma;
 	bool working_set;
 	unsigned long present;
+	u64 deadline;		/* local_clock() a task stops at, 0: none */
 };
 
 static void autonuma_count_page(struct autonuma_scan *scan, struct page *page,
@@ -1270,15 +1272,18 @@ static void autonuma_publish_mm(struct mm_autonuma *mma)
  * knuma_scand stops for kthread_stop(), and where the scheduler wants the
  * CPU back: it must never wait for a CPU holding scan_busy, or at nice 19
  * on a busy machine it would keep the mm's own tasks from scanning it for
- * seconds.  A task stops for a fatal signal, and otherwise scans its
- * budget, rescheduling on the way (autonuma_scan_yield()): the time is its
- * own.
+ * seconds.  A task stops for a fatal signal and at its deadline
+ * (AUTONUMA_TASK_SCAN_NS), and until then scans its budget, rescheduling on
+ * the way (autonuma_scan_yield()): the time is its own, but it is taken
+ * from the program it runs, so it is kept short; knuma_scand finishes the
+ * passes the tasks leave.
  */
-static bool autonuma_scan_should_stop(void)
+static bool autonuma_scan_should_stop(const struct autonuma_scan *scan)
 {
 	if (current->flags & PF_KTHREAD)
 		return kthread_should_stop() || need_resched();
-	return fatal_signal_pending(current);
+	return fatal_signal_pending(current) ||
+	       (scan->deadline && local_clock() >= scan->deadline);
 }
 
 /*
@@ -1315,7 +1320,7 @@ static unsigned long autonuma_scan_vmas(struct autonuma_scan *scan,
 	for_each_vma(vmi, vma) {
 		/* resume at this vma after a break */
 		if (!first) {
-			if (autonuma_scan_should_stop()) {
+			if (autonuma_scan_should_stop(scan)) {
 				*done = false;
 				addr = max(addr, vma->vm_start);
 				goto out;
@@ -1334,7 +1339,8 @@ static unsigned long autonuma_scan_vmas(struct autonuma_scan *scan,
 			autonuma_change_prot(vma, addr, end);
 			covered += (end - addr) >> PAGE_SHIFT;
 			addr = end;
-			stop = covered >= budget || autonuma_scan_should_stop();
+			stop = covered >= budget ||
+			       autonuma_scan_should_stop(scan);
 			if (!stop) {
 				autonuma_scan_yield();
 				stop = !autonuma_enabled() ||
@@ -1354,18 +1360,21 @@ out:
 /*
  * Scan up to @budget pages of the mm of @mma, which the caller pinned,
  * holding @mma->scan_busy (autonuma_scan_vmas()), and publish the pass
- * once it is over (autonuma_publish_mm()).  Returns the pages covered, at
- * least 1; *@done tells whether the mm's pass is over (or the mm was busy
- * and is skipped in this pass).  When the CPU is wanted elsewhere the
- * caller reschedules after dropping scan_busy.
+ * once it is over (autonuma_publish_mm()).  A task stops at @deadline
+ * (local_clock(), 0 for none) after the page table it is at.  Returns the
+ * pages covered, at least 1; *@done tells whether the mm's pass is over (or
+ * the mm was busy and is skipped in this pass).  When the CPU is wanted
+ * elsewhere the caller reschedules after dropping scan_busy.
  */
 static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
-				      unsigned long budget, bool *done)
+				      unsigned long budget, u64 deadline,
+				      bool *done)
 {
 	struct mm_struct *mm = mma->mm;
 	struct autonuma_scan scan = {
 		.mma = mma,
 		.working_set = READ_ONCE(scan_working_set),
+		.deadline = deadline,
 	};
 	unsigned long addr = mma->scan_address, covered;
 
@@ -1399,7 +1408,8 @@ static unsigned long autonuma_scan_mm(struct mm_autonuma *mma,
  * set) when the mm was not due or busy.
  */
 static unsigned long autonuma_scan_mm_if_due(struct mm_autonuma *mma,
-					     unsigned long budget, bool *done)
+					     unsigned long budget, u64 deadline,
+					     bool *done)
 {
 	unsigned long covered;
 
@@ -1411,7 +1421,7 @@ static unsigned long autonuma_scan_mm_if_due(struct mm_autonuma *mma,
 		return 0;
 	if (test_and_set_bit_lock(0, &mma->scan_busy))
 		return 0;
-	covered = autonuma_scan_mm(mma, budget, done);
+	covered = autonuma_scan_mm(mma, budget, deadline, done);
 	clear_bit_unlock(0, &mma->scan_busy);
 	return covered;
 }
@@ -1441,7 +1451,8 @@ static bool autonuma_scan_batch(void)
 		mma = list_entry(l->cursor, struct mm_autonuma, mm_node);
 
 		/* not due, or one of its tasks scans it: next mm */
-		covered = max(autonuma_scan_mm_if_due(mma, budget, &done), 1UL);
+		covered = max(autonuma_scan_mm_if_due(mma, budget, 0, &done),
+			      1UL);
 		budget -= min(budget, covered);
 		if (done)
 			l->cursor = mma->mm_node.next;
@@ -1491,6 +1502,15 @@ static unsigned int autonuma_pass_sleep(void)
 	return sleep_ms;
 }
 
+/*
+ * How long a task scans its mm per turn.  Upstream NUMA balancing's
+ * task_numa_work() scans 256 MB per turn from the same path, and its users
+ * see it as stalls of milliseconds in latency-sensitive threads; here a
+ * turn ends at the first page table boundary after half a millisecond, so
+ * a task pays at most about 0.1 % of its time (one turn per 500 ms).
+ */
+#define AUTONUMA_TASK_SCAN_NS	(500 * NSEC_PER_USEC)
+
 /**
  * autonuma_task_scan - scan a piece of the current task's own mm
  *
@@ -1501,9 +1521,11 @@ static unsigned int autonuma_pass_sleep(void)
  * task), a task whose mm is due for a pass (its pause after the last pass,
  * see autonuma_next_pause(), is over, or a pass is in progress) scans the
  * next pages_to_scan of it, in its own context, charging the cost to
- * the process that benefits.  Whoever holds mm_autonuma.scan_busy scans;
- * the others skip.  knuma_scand still covers mms whose tasks do not run.
- * Off with knuma_scand/task_scan=0.
+ * the process that benefits, for at most AUTONUMA_TASK_SCAN_NS (and the
+ * page table it is at then).  Whoever holds mm_autonuma.scan_busy scans;
+ * the others skip.  knuma_scand still covers mms whose tasks do not run,
+ * and the rest of a pass a task stopped in.  Off with
+ * knuma_scand/task_scan=0.
  *
  * Return: the pages of address space covered, 0 when nothing was scanned.
  */
@@ -1517,7 +1539,9 @@ unsigned long autonuma_task_scan(void)
 	if (!mma || !READ_ONCE(scan_task) || !autonuma_enabled() ||
 	    (current->flags & PF_KTHREAD) || autonuma_migration_backlogged())
 		return 0;
-	covered = autonuma_scan_mm_if_due(mma, READ_ONCE(pages_to_scan), &done);
+	covered = autonuma_scan_mm_if_due(mma, READ_ONCE(pages_to_scan),
+					  local_clock() + AUTONUMA_TASK_SCAN_NS,
+					  &done);
 	atomic_long_add(covered, &task_pages_scanned);
 	return covered;
 }

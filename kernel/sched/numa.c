@@ -662,7 +662,8 @@ static void autonuma_task_work(struct callback_head *work)
 {
 	struct task_struct *p = current;
 	struct sched_autonuma *sa;
-	u64 start;
+	unsigned long pages;
+	u64 start, mid;
 
 	WARN_ON_ONCE(work != &p->autonuma_work);
 	work->next = work;	/* may be queued again */
@@ -689,12 +690,14 @@ static void autonuma_task_work(struct callback_head *work)
 	/* local_clock(): the balancer may move us to another CPU */
 	start = local_clock();
 	autonuma_balance(p, sa);
+	mid = local_clock();
 	atomic_long_inc(&autonuma_sched_balance_calls);
-	atomic_long_add(max_t(s64, local_clock() - start, 0),
-			&autonuma_sched_balance_ns);
+	atomic_long_add(max_t(s64, mid - start, 0), &autonuma_sched_balance_ns);
 
 	/* on its new node, if it moved: help scan its own mm */
-	autonuma_task_scan();
+	pages = autonuma_task_scan();
+	trace_autonuma_task_work(p->pid, max_t(s64, mid - start, 0),
+				 max_t(s64, local_clock() - mid, 0), pages);
 }
 
 /**
