@@ -67,11 +67,13 @@ numactl_memhog() {
 	return $rc
 }
 
-# taskwork_start, taskwork_end: the time of every turn AutoNUMA takes in
-# a task's own context (the autonuma:autonuma_task_work trace event: its
-# balancer and its scan of the task's mm) while the benchmark runs, as a
-# distribution: "BENCH-TASKWORK task_turns=N task_p50_us= task_p99_us=
-# task_max_us=".  Nothing on a kernel without the event.
+# taskwork_start, taskwork_end: every turn AutoNUMA takes in a task's own
+# context (the autonuma:autonuma_task_work trace event: its balancer and
+# its scan of the task's mm) while the benchmark runs, as distributions of
+# the turn's wall time (waits for a CPU included) and of the CPU time the
+# task spent in it: "BENCH-TASKWORK task_turns=N task_p50_us= task_p99_us=
+# task_max_us= task_cpu_p50_us= task_cpu_p99_us= task_cpu_max_us=".
+# Nothing on a kernel without the event.
 TW=/sys/kernel/tracing/instances/bench
 taskwork_start() {
 	[ -d /sys/kernel/tracing/events/autonuma/autonuma_task_work ] || return 0
@@ -79,24 +81,38 @@ taskwork_start() {
 	echo 1 >$TW/events/autonuma/autonuma_task_work/enable
 	echo 1 >$TW/tracing_on
 }
-taskwork_end() {
-	[ -d $TW ] || return 0
-	echo 0 >$TW/tracing_on
-	awk '/ autonuma_task_work: / {
+# taskwork_pct NAME FIELD...: percentiles of the sum of FIELDs, in us
+taskwork_pct() {
+	name=$1
+	shift
+	awk -v f="$*" '/ autonuma_task_work: / {
 		for (i = 1; i <= NF; i++) {
 			split($i, a, "=")
 			v[a[1]] = a[2]
 		}
-		print v["balance_ns"] + v["scan_ns"]
-	}' $TW/trace | sort -n | awk '{ t[NR] = $1 } END {
+		n = split(f, k, " ")
+		t = 0
+		for (i = 1; i <= n; i++)
+			t += v[k[i]]
+		print t
+	}' $TW/trace | sort -n | awk -v n="$name" '{ t[NR] = $1 } END {
 		if (!NR) {
-			print "BENCH-TASKWORK task_turns=0 task_p50_us=na task_p99_us=na task_max_us=na"
+			printf " %s_p50_us=na %s_p99_us=na %s_max_us=na", n, n, n
 			exit
 		}
-		printf "BENCH-TASKWORK task_turns=%d task_p50_us=%.0f task_p99_us=%.0f task_max_us=%.0f\n",
-			NR, t[int((NR - 1) * 0.50) + 1] / 1000,
-			t[int((NR - 1) * 0.99) + 1] / 1000, t[NR] / 1000
+		printf " %s_p50_us=%.0f %s_p99_us=%.0f %s_max_us=%.0f",
+			n, t[int((NR - 1) * 0.50) + 1] / 1000,
+			n, t[int((NR - 1) * 0.99) + 1] / 1000, n, t[NR] / 1000
 	}'
+}
+taskwork_end() {
+	[ -d $TW ] || return 0
+	echo 0 >$TW/tracing_on
+	printf 'BENCH-TASKWORK task_turns=%d' \
+		"$(grep -c ' autonuma_task_work: ' $TW/trace)"
+	taskwork_pct task balance_ns scan_ns
+	taskwork_pct task_cpu cpu_ns
+	echo
 	rmdir $TW
 }
 

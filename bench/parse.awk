@@ -41,7 +41,8 @@ BEGIN {
 	       "pte_updates knuma_ms autonuma_migrated samples enoent efault " \
 	       "unknown_pct variant settled_scan_ps cpu_user_s cpu_sys_s " \
 	       "cpu_irq_s cpu_busy_s knuma_pct ops_per_s start " \
-	       "task_turns task_p50_us task_p99_us task_max_us"
+	       "task_turns task_p50_us task_p99_us task_max_us " \
+	       "task_cpu_p50_us task_cpu_p99_us task_cpu_max_us"
 }
 
 { sub(/\r$/, "") }

@@ -115,7 +115,7 @@ table() {
 				h = h " % of hard, R=" R[i] " |"
 				s = s "---|"
 			}
-			print h " sampled local % | t90 s (sampled) | work MiB/s | guest CPU s | knuma % of CPU | pages migrated | hinting faults | settled scan pages/s | AutoNUMA turn in a thread, p99 / max µs |"
+			print h " sampled local % | t90 s (sampled) | work MiB/s | guest CPU s | knuma % of CPU | pages migrated | hinting faults | settled scan pages/s | AutoNUMA turn in a thread, p99 / max µs: wall, CPU |"
 			print s "---|---|---|---|---|---|---|---|---|"
 			ncols = 11 + nr
 		} else {
@@ -156,7 +156,9 @@ table() {
 						stats(key, "hint_faults", 0) " | " \
 						stats(key, "settled_scan_ps", 0) " | " \
 						stats(key, "task_p99_us", 0) " / " \
-						stats(key, "task_max_us", 0) " |"
+						stats(key, "task_max_us", 0) ", " \
+						stats(key, "task_cpu_p99_us", 0) " / " \
+						stats(key, "task_cpu_max_us", 0) " |"
 				} else {
 					if (B[b] == "forkstorm")
 						work = stats(key, "procs_per_s", 1) " proc/s"
@@ -352,7 +354,9 @@ hinting entries per second over the second half of the run; *AutoNUMA
 turn in a thread*: the 99th percentile and the maximum of the time each
 turn AutoNUMA took in an application thread's own context (its balancer
 and its scan of its own mm, the \`autonuma:autonuma_task_work\` trace
-event; AutoNUMA only: upstream has no such event).  **Cost**
+event; AutoNUMA only: upstream has no such event), as wall time (waits
+for a CPU included: a move by the balancer, a preemption in the scan)
+and as the CPU time the thread spent in it.  **Cost**
 (fixed work, booted without the plugin): wall time and the work rate
 (processes/s, faults/s, messages/s), the guest's CPU time split by kind.
 Every run is a row of [runs.csv](${prefix}runs.csv), the plugin's

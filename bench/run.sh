@@ -259,7 +259,7 @@ mkdir -p "$out/series" "$out/console"
 logs=$BUILD/bench-logs/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$logs"
 csv=$out/runs.csv
-echo "topo,flavour,policy,bench,repeat,status,wall_s,user_s,sys_s,setup_s,rate_mbs,procs_per_s,final_local_pct,t90_s,migrated,hint_faults,hint_faults_local,pte_updates,knuma_ms,autonuma_migrated,samples,enoent,efault,unknown_pct,variant,settled_scan_ps,cpu_user_s,cpu_sys_s,cpu_irq_s,cpu_busy_s,knuma_pct,ops_per_s,start,task_turns,task_p50_us,task_p99_us,task_max_us,series" >"$csv"
+echo "topo,flavour,policy,bench,repeat,status,wall_s,user_s,sys_s,setup_s,rate_mbs,procs_per_s,final_local_pct,t90_s,migrated,hint_faults,hint_faults_local,pte_updates,knuma_ms,autonuma_migrated,samples,enoent,efault,unknown_pct,variant,settled_scan_ps,cpu_user_s,cpu_sys_s,cpu_irq_s,cpu_busy_s,knuma_pct,ops_per_s,start,task_turns,task_p50_us,task_p99_us,task_max_us,task_cpu_p50_us,task_cpu_p99_us,task_cpu_max_us,series" >"$csv"
 failed=0
 tcsv=$out/traffic.csv
 if [ $traffic = 1 ]; then

@@ -60,15 +60,15 @@ stop "$pid" "toucher"
 cat $I/trace >/tmp/taskscan.trace
 rmdir $I
 
-# "pid ns pages" of the toucher's turns (pid=PID balance_ns=B scan_ns=S
-# pages=P): the trace of the toucher only.
+# "wall_ns pages cpu_ns" of the toucher's turns (pid=PID balance_ns=B
+# scan_ns=S cpu_ns=C pages=P): the trace of the toucher only.
 awk -v pid="$pid" '/ autonuma_task_work: / {
 	for (i = 1; i <= NF; i++) {
 		split($i, a, "=")
 		v[a[1]] = a[2]
 	}
 	if (v["pid"] == pid)
-		print v["balance_ns"] + v["scan_ns"], v["pages"]
+		print v["balance_ns"] + v["scan_ns"], v["pages"], v["cpu_ns"]
 }' /tmp/taskscan.trace >/tmp/taskscan.turns
 turns=$(wc -l </tmp/taskscan.turns)
 scanned=$(awk '$2 > 1 { n++ } END { print n + 0 }' /tmp/taskscan.turns)
@@ -76,7 +76,7 @@ maxpages=$(awk '$2 > m { m = $2 } END { print m + 0 }' /tmp/taskscan.turns)
 echo "# $turns turns of the toucher in $SECS s, $scanned of them scanned; task_pages_scanned +$task, full_scans +$scans"
 grep -m3 ' autonuma_task_work: .*pages=[1-9]' /tmp/taskscan.trace | sed 's/^ */# /'
 
-# p50, p90, p99 and max of the time per turn, in microseconds
+# p50, p90, p99 and max of the time per turn (wall, or CPU), in microseconds
 dist() {
 	sort -n | awk '{ t[NR] = $1 } END {
 		if (!NR) { print "none"; exit }
@@ -88,6 +88,8 @@ dist() {
 }
 echo "# every turn: $(awk '{ print $1 }' /tmp/taskscan.turns | dist)"
 echo "# turns that scanned: $(awk '$2 > 1 { print $1 }' /tmp/taskscan.turns | dist)"
+echo "# CPU time, every turn: $(awk '{ print $3 }' /tmp/taskscan.turns | dist)"
+echo "# CPU time, turns that scanned: $(awk '$2 > 1 { print $3 }' /tmp/taskscan.turns | dist)"
 
 st=0
 [ "$scanned" -ge 5 ] && [ "$task" -gt 0 ] || st=1

@@ -28,6 +28,7 @@
 #include <linux/autonuma.h>
 #include <linux/autonuma_sched.h>
 #include <linux/autonuma_types.h>
+#include <linux/sched/cputime.h>
 #include <linux/sched/isolation.h>
 #include <linux/task_work.h>
 #include <linux/vmstat.h>
@@ -662,8 +663,9 @@ static void autonuma_task_work(struct callback_head *work)
 {
 	struct task_struct *p = current;
 	struct sched_autonuma *sa;
+	bool traced = trace_autonuma_task_work_enabled();
+	u64 start, mid, runtime = 0;
 	unsigned long pages;
-	u64 start, mid;
 
 	WARN_ON_ONCE(work != &p->autonuma_work);
 	work->next = work;	/* may be queued again */
@@ -687,6 +689,9 @@ static void autonuma_task_work(struct callback_head *work)
 	if (!autonuma_task_eligible(p))
 		return;
 
+	/* the CPU time of the turn, for the trace: wall time counts waits */
+	if (traced)
+		runtime = task_sched_runtime(p);
 	/* local_clock(): the balancer may move us to another CPU */
 	start = local_clock();
 	autonuma_balance(p, sa);
@@ -696,8 +701,11 @@ static void autonuma_task_work(struct callback_head *work)
 
 	/* on its new node, if it moved: help scan its own mm */
 	pages = autonuma_task_scan();
-	trace_autonuma_task_work(p->pid, max_t(s64, mid - start, 0),
-				 max_t(s64, local_clock() - mid, 0), pages);
+	if (traced)
+		trace_autonuma_task_work(p->pid, max_t(s64, mid - start, 0),
+					 max_t(s64, local_clock() - mid, 0),
+					 task_sched_runtime(p) - runtime,
+					 pages);
 }
 
 /**

@@ -86,26 +86,29 @@ TRACE_EVENT(autonuma_migrate_batch,
 );
 /*
  * AutoNUMA's turn in a task's own context, on its way back to user space:
- * the time its balancer and its scan of its own mm took, and the pages of
+ * the wall time its balancer and its scan of its own mm took (waits for a
+ * CPU included), the CPU time the task spent in the turn, and the pages of
  * address space the scan covered (0: not due, or scanned by another)
  */
 TRACE_EVENT(autonuma_task_work,
-	    TP_PROTO(pid_t pid, u64 balance_ns, u64 scan_ns,
+	    TP_PROTO(pid_t pid, u64 balance_ns, u64 scan_ns, u64 cpu_ns,
 		     unsigned long pages),
-	    TP_ARGS(pid, balance_ns, scan_ns, pages),
+	    TP_ARGS(pid, balance_ns, scan_ns, cpu_ns, pages),
 	    TP_STRUCT__entry(__field(pid_t, pid)
 			     __field(u64, balance_ns)
 			     __field(u64, scan_ns)
+			     __field(u64, cpu_ns)
 			     __field(unsigned long, pages)
 	    ),
 	    TP_fast_assign(__entry->pid = pid;
 			   __entry->balance_ns = balance_ns;
 			   __entry->scan_ns = scan_ns;
+			   __entry->cpu_ns = cpu_ns;
 			   __entry->pages = pages;
 	    ),
-	    TP_printk("pid=%d balance_ns=%llu scan_ns=%llu pages=%lu",
+	    TP_printk("pid=%d balance_ns=%llu scan_ns=%llu cpu_ns=%llu pages=%lu",
 		      __entry->pid, __entry->balance_ns, __entry->scan_ns,
-		      __entry->pages)
+		      __entry->cpu_ns, __entry->pages)
 );
 
 /*
