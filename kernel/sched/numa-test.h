@@ -92,6 +92,38 @@ static void autonuma_sched_test_veto(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, autonuma_veto(0, false, false, true, false));
 }
 
+static void autonuma_sched_test_overloaded(struct kunit *test)
+{
+	/* more CFS tasks than CPUs: one waits, load balancing may take it */
+	KUNIT_EXPECT_TRUE(test, autonuma_overloaded(1));
+	KUNIT_EXPECT_TRUE(test, autonuma_overloaded(3));
+	/* one task per CPU, or CPUs to spare: no task waits */
+	KUNIT_EXPECT_FALSE(test, autonuma_overloaded(0));
+	KUNIT_EXPECT_FALSE(test, autonuma_overloaded(-1));
+	KUNIT_EXPECT_FALSE(test, autonuma_overloaded(-4));
+}
+
+static void autonuma_sched_test_move_overloads(struct kunit *test)
+{
+	int excess;
+
+	/* the balancer moves a task into a node with a CPU to spare ... */
+	KUNIT_EXPECT_FALSE(test, autonuma_move_overloads(-1));
+	KUNIT_EXPECT_FALSE(test, autonuma_move_overloads(-4));
+	/* ... not into one with a task per CPU, even if a CPU looks idle */
+	KUNIT_EXPECT_TRUE(test, autonuma_move_overloads(0));
+	KUNIT_EXPECT_TRUE(test, autonuma_move_overloads(2));
+	/*
+	 * One notion on both sides: a node the balancer may move a task
+	 * into is one load balancing keeps its tasks on once it got it,
+	 * and a node it must not move one into is one that the move would
+	 * let load balancing take tasks from.
+	 */
+	for (excess = -4; excess <= 4; excess++)
+		KUNIT_EXPECT_EQ(test, autonuma_move_overloads(excess),
+				autonuma_overloaded(excess + 1));
+}
+
 static void autonuma_sched_test_exchange(struct kunit *test)
 {
 	/* both gain */
@@ -144,6 +176,8 @@ static struct kunit_case autonuma_sched_test_cases[] = {
 	KUNIT_CASE(autonuma_sched_test_select_phase_change),
 	KUNIT_CASE(autonuma_sched_test_exchange),
 	KUNIT_CASE(autonuma_sched_test_veto),
+	KUNIT_CASE(autonuma_sched_test_overloaded),
+	KUNIT_CASE(autonuma_sched_test_move_overloads),
 	KUNIT_CASE(autonuma_sched_test_opt_out),
 	{}
 };
