@@ -386,7 +386,8 @@ static bool autonuma_cpu_usable(int cpu)
  * has CPUs to spare.  Read without locks, as load balancing reads its own
  * statistics: a hint.  CFS tasks only: the CPU stopper that pushes a task,
  * or a kthread of another class, counts for nothing.  Walks the CPUs of
- * the node.
+ * the node: the balancer calls it once per run, load balancing once per
+ * pass (autonuma_lb_excess()).
  */
 static int autonuma_node_excess(int nid)
 {
@@ -837,11 +838,30 @@ static bool autonuma_veto(int degrades, bool strict, bool active,
 }
 
 /*
+ * The excess (autonuma_node_excess()) of node @nid for one load balancing
+ * pass, counted at its first use and kept in step with the pass's own
+ * moves by autonuma_lb_moved(): load balancing asks for every task it
+ * looks at, and counting the node's CPUs each time would cost a walk of
+ * the node per task.  A pass holds the lock of its source CPU only, so
+ * the count may age while the pass runs, as the statistics that load
+ * balancing chose the pass with do; a hint, as it was when fresh.
+ */
+static int autonuma_lb_excess(struct autonuma_lb *lb, int nid)
+{
+	if (!lb->counted || lb->nid != nid) {
+		lb->excess = autonuma_node_excess(nid);
+		lb->nid = nid;
+		lb->counted = true;
+	}
+	return lb->excess;
+}
+
+/*
  * Must @p not move from @src_cpu to @dst_cpu?  See autonuma_veto().  The
- * node's load is only counted for a move away from it.
+ * node's load is only counted for a move away from it, once per @lb.
  */
 static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
-			    bool active, bool dst_idle)
+			    bool active, bool dst_idle, struct autonuma_lb *lb)
 {
 	int degrades = __autonuma_migrate_degrades_locality(p, src_cpu,
 							    dst_cpu);
@@ -851,7 +871,7 @@ static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
 	if (degrades != 1)
 		return false;
 	overloaded = !strict &&
-		     autonuma_overloaded(autonuma_node_excess(cpu_to_node(src_cpu)));
+		     autonuma_overloaded(autonuma_lb_excess(lb, cpu_to_node(src_cpu)));
 	return autonuma_veto(degrades, strict, active, dst_idle, overloaded);
 }
 
@@ -861,6 +881,7 @@ static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
  * @src_cpu: where it runs
  * @dst_cpu: where CFS wants it
  * @active: whether active balancing pushes @p, which was running
+ * @lb: the load balancing pass's count of the node of @src_cpu
  *
  * Return: true when the move takes @p away from its node and
  * scheduler/load_balance_strict is set, or the node has CPUs for all of its
@@ -868,10 +889,11 @@ static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
  * autonuma_veto().
  */
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
-				 int dst_cpu, bool active)
+				 int dst_cpu, bool active,
+				 struct autonuma_lb *lb)
 {
 	return autonuma_refuse(p, src_cpu, dst_cpu, active,
-			       active && idle_cpu(dst_cpu));
+			       active && idle_cpu(dst_cpu), lb);
 }
 
 /**
@@ -880,6 +902,7 @@ bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
  * @src_cpu: the busiest CPU
  * @dst_cpu: the CPU that balances and would receive @p
  * @dst_idle: whether @dst_cpu balances because it is idle
+ * @lb: the load balancing pass's count of the node of @src_cpu
  *
  * load_balance() asks before it kicks the CPU stopper of @src_cpu to push
  * @p, as it does for a task whose affinity excludes @dst_cpu: a stopper
@@ -890,9 +913,10 @@ bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
  * Return: true when the push must not be tried; see autonuma_veto().
  */
 bool __autonuma_refuse_active_balance(struct task_struct *p, int src_cpu,
-				      int dst_cpu, bool dst_idle)
+				      int dst_cpu, bool dst_idle,
+				      struct autonuma_lb *lb)
 {
-	return autonuma_refuse(p, src_cpu, dst_cpu, true, dst_idle);
+	return autonuma_refuse(p, src_cpu, dst_cpu, true, dst_idle, lb);
 }
 
 /**
