@@ -11,6 +11,7 @@
 
 #include <linux/autonuma.h>
 #include <linux/numa.h>
+#include <linux/topology.h>
 
 struct mm_struct;
 struct sched_autonuma;
@@ -22,6 +23,23 @@ enum autonuma_sched_action {
 	AUTONUMA_SCHED_MOVE,		/* moved it to an idle CPU there */
 	AUTONUMA_SCHED_EXCHANGE,	/* exchanged it with a task there */
 	AUTONUMA_SCHED_SETTLE,		/* let it settle where it runs */
+};
+
+/**
+ * struct autonuma_lb - what one load balancing pass knows of a node's load
+ * @counted: @nid and @excess are set
+ * @nid: the node of the pass's source CPU that was counted
+ * @excess: CFS tasks on the usable CPUs of @nid less those CPUs, counted
+ *	once per pass and less the tasks the pass took off the node
+ *
+ * Part of struct lb_env, where it starts zeroed: not counted.
+ */
+struct autonuma_lb {
+#ifdef CONFIG_AUTONUMA
+	bool counted;
+	int nid;
+	int excess;
+#endif
 };
 
 #ifdef CONFIG_AUTONUMA
@@ -48,9 +66,11 @@ void __autonuma_task_tick(struct task_struct *curr);
 int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
 					 int dst_cpu);
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
-				 int dst_cpu, bool active);
+				 int dst_cpu, bool active,
+				 struct autonuma_lb *lb);
 bool __autonuma_refuse_active_balance(struct task_struct *p, int src_cpu,
-				      int dst_cpu, bool dst_idle);
+				      int dst_cpu, bool dst_idle,
+				      struct autonuma_lb *lb);
 bool __autonuma_wake_keep_prev(struct task_struct *p, int this_cpu,
 			       int prev_cpu);
 
@@ -98,15 +118,17 @@ static inline int autonuma_migrate_degrades_locality(struct task_struct *p,
  * @src_cpu: its CPU
  * @dst_cpu: where load balancing wants it
  * @active: whether active balancing pushes @p, which was running
+ * @lb: the pass's count of the node of @src_cpu, in its struct lb_env
  *
  * Return: true when the move must not happen.
  */
 static inline bool autonuma_refuse_migration(struct task_struct *p,
 					     int src_cpu, int dst_cpu,
-					     bool active)
+					     bool active,
+					     struct autonuma_lb *lb)
 {
 	return autonuma_enabled() &&
-	       __autonuma_refuse_migration(p, src_cpu, dst_cpu, active);
+	       __autonuma_refuse_migration(p, src_cpu, dst_cpu, active, lb);
 }
 
 /**
@@ -115,17 +137,48 @@ static inline bool autonuma_refuse_migration(struct task_struct *p,
  * @src_cpu: the busiest CPU
  * @dst_cpu: the CPU that balances
  * @dst_idle: whether @dst_cpu balances because it is idle
+ * @lb: the pass's count of the node of @src_cpu, in its struct lb_env
  *
  * Return: true when AutoNUMA would refuse the push, so the stopper must
  * not be kicked.
  */
 static inline bool autonuma_refuse_active_balance(struct task_struct *p,
 						  int src_cpu, int dst_cpu,
-						  bool dst_idle)
+						  bool dst_idle,
+						  struct autonuma_lb *lb)
 {
 	return autonuma_enabled() &&
 	       __autonuma_refuse_active_balance(p, src_cpu, dst_cpu,
-						dst_idle);
+						dst_idle, lb);
+}
+
+/*
+ * A load balancing pass took a task off node @src_nid to node @dst_nid:
+ * one task less on the node it counted, if it counted that one.
+ */
+static inline void __autonuma_lb_moved(struct autonuma_lb *lb, int src_nid,
+				       int dst_nid)
+{
+	if (lb->nid == src_nid && dst_nid != src_nid)
+		lb->excess--;
+}
+
+/**
+ * autonuma_lb_moved - keep a load balancing pass's count in step
+ * @lb: the pass's count, in its struct lb_env
+ * @src_cpu: the CPU the pass took a task off
+ * @dst_cpu: where it put the task
+ *
+ * From detach_task(): the task is no longer on @src_cpu's node when it
+ * goes to another, and the pass's count of that node must say so, or the
+ * pass would take every task of a node that was overloaded when it began.
+ */
+static inline void autonuma_lb_moved(struct autonuma_lb *lb, int src_cpu,
+				     int dst_cpu)
+{
+	if (lb->counted)
+		__autonuma_lb_moved(lb, cpu_to_node(src_cpu),
+				    cpu_to_node(dst_cpu));
 }
 
 /**
@@ -177,16 +230,23 @@ static inline int autonuma_migrate_degrades_locality(struct task_struct *p,
 
 static inline bool autonuma_refuse_migration(struct task_struct *p,
 					     int src_cpu, int dst_cpu,
-					     bool active)
+					     bool active,
+					     struct autonuma_lb *lb)
 {
 	return false;
 }
 
 static inline bool autonuma_refuse_active_balance(struct task_struct *p,
 						  int src_cpu, int dst_cpu,
-						  bool dst_idle)
+						  bool dst_idle,
+						  struct autonuma_lb *lb)
 {
 	return false;
+}
+
+static inline void autonuma_lb_moved(struct autonuma_lb *lb, int src_cpu,
+				     int dst_cpu)
+{
 }
 
 static inline bool autonuma_wake_keep_prev(struct task_struct *p,

@@ -92,6 +92,87 @@ static void autonuma_sched_test_veto(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, autonuma_veto(0, false, false, true, false));
 }
 
+static void autonuma_sched_test_overloaded(struct kunit *test)
+{
+	/* more CFS tasks than CPUs: one waits, load balancing may take it */
+	KUNIT_EXPECT_TRUE(test, autonuma_overloaded(1));
+	KUNIT_EXPECT_TRUE(test, autonuma_overloaded(3));
+	/* one task per CPU, or CPUs to spare: no task waits */
+	KUNIT_EXPECT_FALSE(test, autonuma_overloaded(0));
+	KUNIT_EXPECT_FALSE(test, autonuma_overloaded(-1));
+	KUNIT_EXPECT_FALSE(test, autonuma_overloaded(-4));
+}
+
+static void autonuma_sched_test_move_overloads(struct kunit *test)
+{
+	int excess;
+
+	/* the balancer moves a task into a node with a CPU to spare ... */
+	KUNIT_EXPECT_FALSE(test, autonuma_move_overloads(-1));
+	KUNIT_EXPECT_FALSE(test, autonuma_move_overloads(-4));
+	/* ... not into one with a task per CPU, even if a CPU looks idle */
+	KUNIT_EXPECT_TRUE(test, autonuma_move_overloads(0));
+	KUNIT_EXPECT_TRUE(test, autonuma_move_overloads(2));
+	/*
+	 * One notion on both sides: a node the balancer may move a task
+	 * into is one load balancing keeps its tasks on once it got it,
+	 * and a node it must not move one into is one that the move would
+	 * let load balancing take tasks from.
+	 */
+	for (excess = -4; excess <= 4; excess++)
+		KUNIT_EXPECT_EQ(test, autonuma_move_overloads(excess),
+				autonuma_overloaded(excess + 1));
+}
+
+/* A load balancing pass counts its source node once, then its own moves. */
+static void autonuma_sched_test_lb_count(struct kunit *test)
+{
+	struct autonuma_lb lb = { .counted = true, .nid = 0, .excess = 2 };
+	int cpu, nid;
+
+	/* counted: the pass does not walk the node again */
+	KUNIT_EXPECT_EQ(test, autonuma_lb_excess(&lb, 0), 2);
+	/* two tasks more than CPUs: the pass may take one off the node ... */
+	KUNIT_EXPECT_TRUE(test, autonuma_overloaded(autonuma_lb_excess(&lb, 0)));
+	__autonuma_lb_moved(&lb, 0, 1);
+	/* ... and a second one ... */
+	KUNIT_EXPECT_TRUE(test, autonuma_overloaded(autonuma_lb_excess(&lb, 0)));
+	__autonuma_lb_moved(&lb, 0, 1);
+	/* ... but no third: the node now has one task per CPU */
+	KUNIT_EXPECT_FALSE(test, autonuma_overloaded(autonuma_lb_excess(&lb, 0)));
+	/* a move within the node, or off a node not counted, changes nothing */
+	__autonuma_lb_moved(&lb, 0, 0);
+	__autonuma_lb_moved(&lb, 1, 0);
+	KUNIT_EXPECT_EQ(test, lb.excess, 0);
+
+	/* a pass that counted nothing has nothing to keep in step */
+	for_each_online_cpu(cpu) {
+		if (cpu_to_node(cpu) == cpu_to_node(0))
+			continue;
+		lb = (struct autonuma_lb){};
+		autonuma_lb_moved(&lb, 0, cpu);
+		KUNIT_EXPECT_FALSE(test, lb.counted);
+		KUNIT_EXPECT_EQ(test, lb.excess, 0);
+		/* one that counted the source node does */
+		lb = (struct autonuma_lb){ .counted = true,
+					   .nid = cpu_to_node(0), .excess = 1 };
+		autonuma_lb_moved(&lb, 0, cpu);
+		KUNIT_EXPECT_EQ(test, lb.excess, 0);
+		break;
+	}
+
+	/* a count of another node is no count of this one: count afresh */
+	for_each_online_node(nid) {
+		if (nid == 0)
+			continue;
+		lb = (struct autonuma_lb){ .counted = true, .nid = 0,
+					   .excess = INT_MAX };
+		KUNIT_EXPECT_LT(test, autonuma_lb_excess(&lb, nid), INT_MAX);
+		KUNIT_EXPECT_EQ(test, lb.nid, nid);
+		break;
+	}
+}
+
 static void autonuma_sched_test_exchange(struct kunit *test)
 {
 	/* both gain */
@@ -144,6 +225,9 @@ static struct kunit_case autonuma_sched_test_cases[] = {
 	KUNIT_CASE(autonuma_sched_test_select_phase_change),
 	KUNIT_CASE(autonuma_sched_test_exchange),
 	KUNIT_CASE(autonuma_sched_test_veto),
+	KUNIT_CASE(autonuma_sched_test_overloaded),
+	KUNIT_CASE(autonuma_sched_test_move_overloads),
+	KUNIT_CASE(autonuma_sched_test_lb_count),
 	KUNIT_CASE(autonuma_sched_test_opt_out),
 	{}
 };

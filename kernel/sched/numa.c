@@ -6,10 +6,12 @@
  * Each task gets a preferred node (sched_autonuma.autonuma_node) from the
  * per-node NUMA hinting faults mm/autonuma.c charges to it, or, while it has
  * too few of its own, from its mm's working set.  A task running off its
- * preferred node is moved to an idle CPU there, or exchanged with a task
- * there that prefers the task's current node.  CFS load balancing and
- * wake-up placement avoid moving a task away from its preferred node, and
- * never move it while that node has CPUs for all of its tasks.
+ * preferred node is moved to an idle CPU there while the node has a CPU to
+ * spare, or exchanged with a task there that prefers the task's current
+ * node.  CFS load balancing and wake-up placement avoid moving a task away
+ * from its preferred node, and never move it while that node has CPUs for
+ * all of its tasks: one notion of a full node on both sides
+ * (autonuma_overloaded()).
  *
  * A process that opted out (prctl(PR_SET_AUTONUMA_DISABLE)) is left alone:
  * its tasks have no preferred node, the balancer neither moves nor
@@ -379,6 +381,55 @@ static bool autonuma_cpu_usable(int cpu)
 	return cpu_active(cpu) && housekeeping_cpu(cpu, HK_TYPE_DOMAIN);
 }
 
+/*
+ * How many more CFS tasks the usable CPUs of @nid run than there are of
+ * them: 0 when the node has exactly one task per CPU, negative when it
+ * has CPUs to spare.  Read without locks, as load balancing reads its own
+ * statistics: a hint.  CFS tasks only: the CPU stopper that pushes a task,
+ * or a kthread of another class, counts for nothing.  Walks the CPUs of
+ * the node: the balancer calls it once per run, load balancing once per
+ * pass (autonuma_lb_excess()).
+ */
+static int autonuma_node_excess(int nid)
+{
+	int cpu, excess = 0;
+
+	for_each_cpu(cpu, cpumask_of_node(nid)) {
+		if (!autonuma_cpu_usable(cpu))
+			continue;
+		excess += (int)READ_ONCE(cpu_rq(cpu)->cfs.h_nr_running) - 1;
+	}
+	return excess;
+}
+
+/*
+ * Is a node that runs @excess CFS tasks more than it has CPUs (see
+ * autonuma_node_excess()) overloaded?  Only then does a task there wait
+ * for a CPU that no other CPU of the node could give it.  The one notion
+ * of a full node for both sides: load balancing may take a task away from
+ * its node only when the node is overloaded (autonuma_veto()), and the
+ * balancer never moves a task into a node that the move would overload
+ * (autonuma_move_overloads()).
+ */
+static bool autonuma_overloaded(int excess)
+{
+	return excess > 0;
+}
+
+/*
+ * Would one more task overload a node that runs @excess CFS tasks more
+ * than it has CPUs?  A node with exactly one task per CPU has no room,
+ * even when one of its CPUs is idle for a moment (two of its tasks share
+ * a CPU until load balancing spreads them): a task moved in would make it
+ * overloaded, load balancing would then let another task leave it for a
+ * CPU of the node the moved one left idle, and the task that left would
+ * come back as soon as a CPU here looks idle again.
+ */
+static bool autonuma_move_overloads(int excess)
+{
+	return autonuma_overloaded(excess + 1);
+}
+
 /* An idle CPU of @nid that @p may run on, or -1. */
 static int autonuma_idle_cpu(struct task_struct *p, int nid)
 {
@@ -601,8 +652,9 @@ static void autonuma_balance_refused(struct task_struct *p,
 }
 
 /*
- * Take @p, which runs on @src_cpu, to @nid: to an idle CPU there, else in
- * exchange for a task there, else count the refusal.
+ * Take @p, which runs on @src_cpu, to @nid: to an idle CPU there, unless
+ * the node has no room for one more task, else in exchange for a task
+ * there (which keeps both nodes' counts), else count the refusal.
  */
 static void autonuma_balance_to(struct task_struct *p,
 				struct sched_autonuma *sa, int src_cpu, int nid)
@@ -612,7 +664,7 @@ static void autonuma_balance_to(struct task_struct *p,
 	bool full;
 
 	cpu = autonuma_idle_cpu(p, nid);
-	if (cpu >= 0) {
+	if (cpu >= 0 && !autonuma_move_overloads(autonuma_node_excess(nid))) {
 		autonuma_balance_move(p, sa, src_cpu, cpu);
 		return;
 	}
@@ -768,7 +820,8 @@ int __autonuma_migrate_degrades_locality(struct task_struct *p, int src_cpu,
  * @strict: scheduler/load_balance_strict
  * @active: active balancing pushes the task, which was running
  * @dst_idle: the destination CPU is idle
- * @overloaded: the task's node runs more tasks than it has CPUs for it
+ * @overloaded: the task's node runs more CFS tasks than it has usable CPUs
+ *	(autonuma_overloaded())
  *
  * With load_balance_strict, a task never leaves its node.  Without it, a
  * task leaves its node only when the node is @overloaded: a node with a
@@ -796,40 +849,41 @@ static bool autonuma_veto(int degrades, bool strict, bool active,
 }
 
 /*
- * Does the node of @src_cpu, where @p runs, run more CFS tasks than it has
- * CPUs that @p may use?  Only then does a task there wait for a CPU that
- * another CPU of the node could not give it.  Read without locks: load
- * balancing takes the answer as a hint, as it does its own statistics.
- * CFS tasks only: the CPU stopper that pushes @p counts for nothing.
+ * The excess (autonuma_node_excess()) of node @nid for one load balancing
+ * pass, counted at its first use and kept in step with the pass's own
+ * moves by autonuma_lb_moved(): load balancing asks for every task it
+ * looks at, and counting the node's CPUs each time would cost a walk of
+ * the node per task.  A pass holds the lock of its source CPU only, so
+ * the count may age while the pass runs, as the statistics that load
+ * balancing chose the pass with do; a hint, as it was when fresh.
  */
-static bool autonuma_node_overloaded(struct task_struct *p, int src_cpu)
+static int autonuma_lb_excess(struct autonuma_lb *lb, int nid)
 {
-	unsigned int nr = 0, cpus = 0;
-	int cpu;
-
-	for_each_cpu_and(cpu, cpumask_of_node(cpu_to_node(src_cpu)),
-			 p->cpus_ptr) {
-		if (!autonuma_cpu_usable(cpu))
-			continue;
-		cpus++;
-		nr += READ_ONCE(cpu_rq(cpu)->cfs.h_nr_running);
+	if (!lb->counted || lb->nid != nid) {
+		lb->excess = autonuma_node_excess(nid);
+		lb->nid = nid;
+		lb->counted = true;
 	}
-	return nr > cpus;
+	return lb->excess;
 }
 
-/* Must @p not move from @src_cpu to @dst_cpu?  See autonuma_veto(). */
+/*
+ * Must @p not move from @src_cpu to @dst_cpu?  See autonuma_veto().  The
+ * node's load is only counted for a move away from it, once per @lb.
+ */
 static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
-			    bool active, bool dst_idle)
+			    bool active, bool dst_idle, struct autonuma_lb *lb)
 {
 	int degrades = __autonuma_migrate_degrades_locality(p, src_cpu,
 							    dst_cpu);
 	bool strict = READ_ONCE(autonuma_sched_load_balance_strict);
+	bool overloaded;
 
-	/* the node's load only matters for a move away from it */
 	if (degrades != 1)
 		return false;
-	return autonuma_veto(degrades, strict, active, dst_idle,
-			     !strict && autonuma_node_overloaded(p, src_cpu));
+	overloaded = !strict &&
+		     autonuma_overloaded(autonuma_lb_excess(lb, cpu_to_node(src_cpu)));
+	return autonuma_veto(degrades, strict, active, dst_idle, overloaded);
 }
 
 /**
@@ -838,6 +892,7 @@ static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
  * @src_cpu: where it runs
  * @dst_cpu: where CFS wants it
  * @active: whether active balancing pushes @p, which was running
+ * @lb: the load balancing pass's count of the node of @src_cpu
  *
  * Return: true when the move takes @p away from its node and
  * scheduler/load_balance_strict is set, or the node has CPUs for all of its
@@ -845,10 +900,11 @@ static bool autonuma_refuse(struct task_struct *p, int src_cpu, int dst_cpu,
  * autonuma_veto().
  */
 bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
-				 int dst_cpu, bool active)
+				 int dst_cpu, bool active,
+				 struct autonuma_lb *lb)
 {
 	return autonuma_refuse(p, src_cpu, dst_cpu, active,
-			       active && idle_cpu(dst_cpu));
+			       active && idle_cpu(dst_cpu), lb);
 }
 
 /**
@@ -857,6 +913,7 @@ bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
  * @src_cpu: the busiest CPU
  * @dst_cpu: the CPU that balances and would receive @p
  * @dst_idle: whether @dst_cpu balances because it is idle
+ * @lb: the load balancing pass's count of the node of @src_cpu
  *
  * load_balance() asks before it kicks the CPU stopper of @src_cpu to push
  * @p, as it does for a task whose affinity excludes @dst_cpu: a stopper
@@ -867,9 +924,10 @@ bool __autonuma_refuse_migration(struct task_struct *p, int src_cpu,
  * Return: true when the push must not be tried; see autonuma_veto().
  */
 bool __autonuma_refuse_active_balance(struct task_struct *p, int src_cpu,
-				      int dst_cpu, bool dst_idle)
+				      int dst_cpu, bool dst_idle,
+				      struct autonuma_lb *lb)
 {
-	return autonuma_refuse(p, src_cpu, dst_cpu, true, dst_idle);
+	return autonuma_refuse(p, src_cpu, dst_cpu, true, dst_idle, lb);
 }
 
 /**

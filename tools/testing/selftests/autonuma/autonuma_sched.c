@@ -22,7 +22,11 @@
  *  g. with scheduler/load_balance_strict, more busy threads preferring
  *     node 0 than it has CPUs stay there, and the idle CPUs of node 1 do
  *     not keep interrupting them with active balancing that AutoNUMA then
- *     refuses (the CPU stopper of node 0's CPUs stays quiet).
+ *     refuses (the CPU stopper of node 0's CPUs stays quiet);
+ *  h. the balancer moves a thread to an idle CPU of its memory's node
+ *     while that node has a CPU to spare, and not while it runs one busy
+ *     thread per CPU, even with one of its CPUs idle (two of the threads
+ *     pinned to one CPU): the move would overload the node.
  *
  * Where a thread runs is what it reports itself with sched_getcpu() while
  * it streams over its buffer; where a buffer is comes from
@@ -120,13 +124,27 @@
  */
 #define STOPPER_MAX_PER_S	2
 
+#define FULL_LEN		(16 * SZ_1M)
+#define FULL_SPARE_CAP_MS	30000	/* the control: moved in within this */
+#define FULL_SPARE_STABLE_MS	1000
+/*
+ * With the node full, the thread is watched this long and must not run
+ * on it once.  On the kernel whose balancer moved a thread to any idle
+ * CPU of its node, on 2 nodes x 4 CPUs, it was moved there in each of 4
+ * runs and then went back and forth: it left node 1 1 to 6 times, in 2
+ * to 7 moves.  The idle case (d) saw such moves too, of one of its 8
+ * threads into node 0 while 4 of them ran there, 0 to 2 times in each of
+ * 10 runs, but it passed in all of them: too rare to show the bug.
+ */
+#define FULL_HOLD_MS		10000
+
 /* The whole program, well below the kselftest timeout in "settings". */
 #define BUDGET_SECS		360
 
 /* How long to wait for a thread or child to start or stop. */
 #define THREAD_WAIT_MS		30000
 
-#define NR_TESTS		12
+#define NR_TESTS		14
 
 static size_t page_size;
 /* The CPUs this program may use, and those of each node among them. */
@@ -199,6 +217,7 @@ struct streamer {
 	cpu_set_t start;	/* affinity set by the thread; empty: none */
 	int bind_node;		/* task policy MPOL_BIND to it, or -1 */
 	int watch_node;		/* count reports off this node, or -1 */
+	int avoid_node;		/* count reports on this node, or -1 */
 	/* written by the thread */
 	int started;
 	int done;
@@ -208,6 +227,7 @@ struct streamer {
 	unsigned long reports;
 	unsigned long strays;	/* reports off watch_node */
 	unsigned long leaves;	/* reports off it after one on it */
+	unsigned long visits;	/* reports on avoid_node */
 	int stray_cpu;
 	/* written by the controller */
 	int quit;
@@ -221,6 +241,7 @@ static void streamer_init(struct streamer *s, char *buf, size_t len)
 	CPU_ZERO(&s->start);
 	s->bind_node = -1;
 	s->watch_node = -1;
+	s->avoid_node = -1;
 	s->cpu = -1;
 	s->stray_cpu = -1;
 }
@@ -228,11 +249,14 @@ static void streamer_init(struct streamer *s, char *buf, size_t len)
 static void stream_report(struct streamer *s)
 {
 	int watch = __atomic_load_n(&s->watch_node, __ATOMIC_RELAXED);
+	int avoid = __atomic_load_n(&s->avoid_node, __ATOMIC_RELAXED);
 	int prev = __atomic_load_n(&s->cpu, __ATOMIC_RELAXED);
 	int cpu = sched_getcpu();
 
 	__atomic_store_n(&s->cpu, cpu, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&s->reports, 1, __ATOMIC_RELAXED);
+	if (avoid >= 0 && node_of(cpu) == avoid)
+		__atomic_add_fetch(&s->visits, 1, __ATOMIC_RELAXED);
 	if (watch >= 0 && node_of(cpu) != watch) {
 		__atomic_store_n(&s->stray_cpu, cpu, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&s->strays, 1, __ATOMIC_RELAXED);
@@ -1321,6 +1345,123 @@ free:
 			 nr, NODE_A, STOPPER_MAX_PER_S);
 }
 
+/* ---- h: no move into a node without a CPU to spare ---- */
+
+/*
+ * Start busy threads pinned to the CPUs of @node: one on each CPU but the
+ * last, and with @full one more on the first, so that the node runs one
+ * thread per CPU while its last CPU stays idle.  Returns how many started
+ * (all of them on success); they stream over @buf.
+ */
+static int fillers_start(struct streamer *st, int node, bool full, char *buf,
+			 size_t len)
+{
+	int cpus = CPU_COUNT(&node_cpus[node]), nr = cpus - 1 + full, i;
+
+	for (i = 0; i < nr; i++) {
+		streamer_init(&st[i], buf, len);
+		CPU_SET(nth_cpu(&node_cpus[node], i < cpus - 1 ? i : 0),
+			&st[i].start);
+	}
+	return streamers_start(st, nr);
+}
+
+/*
+ * One thread with its memory on NODE_A, started on NODE_B, while NODE_A
+ * runs pinned busy threads: with @full one per CPU (the last CPU idle),
+ * else one on each CPU but the last.  Returns true when the thread ends
+ * on NODE_A within FULL_SPARE_CAP_MS (not @full), or never runs there in
+ * FULL_HOLD_MS (@full).  *@stopped tells whether every thread stopped.
+ */
+static bool full_case(const char *what, bool full, char *buf,
+		      struct streamer *fill, char *fill_buf, size_t fill_len,
+		      bool *stopped)
+{
+	int nr = CPU_COUNT(&node_cpus[NODE_A]) - 1 + full, started = 0;
+	int filled;
+	struct on_node cond;
+	struct an_snap before, after;
+	unsigned long reports, visits;
+	struct streamer mover;
+	struct stable_wait w;
+	bool ok = false;
+	char str[256];
+
+	filled = fillers_start(fill, NODE_A, full, fill_buf, fill_len);
+	if (filled < nr)
+		goto stop;
+	c_snap(&before);
+	if (!streamers_start_pinned(what, &mover, 1, buf, FULL_LEN, NODE_B,
+				    &started))
+		goto stop_mover;
+	if (full) {
+		/* anywhere but NODE_A: with more nodes, its memory may follow */
+		reports = __atomic_load_n(&mover.reports, __ATOMIC_RELAXED);
+		__atomic_store_n(&mover.avoid_node, NODE_A, __ATOMIC_RELEASE);
+		an_sleep_ms(an_budget_ms(FULL_HOLD_MS));
+		__atomic_store_n(&mover.avoid_node, -1, __ATOMIC_RELEASE);
+		reports = __atomic_load_n(&mover.reports, __ATOMIC_RELAXED) -
+			  reports;
+		visits = __atomic_load_n(&mover.visits, __ATOMIC_RELAXED);
+		ksft_print_msg("%s: tid %d: %lu reports, %lu on node %d\n",
+			       what, mover.tid, reports, visits, NODE_A);
+		ok = reports && !visits;
+	} else {
+		cond = (struct on_node){ &mover, 1, NODE_A };
+		wait_stable(all_on_node, &cond, FULL_SPARE_CAP_MS,
+			    FULL_SPARE_STABLE_MS, &w);
+		print_stable(what, &w, FULL_SPARE_STABLE_MS);
+		ok = w.held;
+	}
+	c_snap(&after);
+	c_print(what, &before, &after);
+	ksft_print_msg("%s: %d pinned busy thread(s) on node %d's %d CPU(s); at the end: %s\n",
+		       what, nr, NODE_A, CPU_COUNT(&node_cpus[NODE_A]),
+		       where_str(&mover, 1, str, sizeof(str)));
+	print_task_an(what, getpid(), &mover, 1);
+stop_mover:
+	*stopped = streamers_stop(&mover, started);
+stop:
+	*stopped = streamers_stop(fill, filled) && *stopped;
+	return ok;
+}
+
+static void test_full(void)
+{
+	int cpus = CPU_COUNT(&node_cpus[NODE_A]);
+	static char fill_buf[4096];
+	bool spare = false, full = false, stopped = true;
+	struct streamer *fill;
+	char *buf;
+
+	if (cpus < 2) {
+		ksft_test_result_skip("full: node %d needs 2 CPUs\n", NODE_A);
+		ksft_test_result_skip("full: node %d needs 2 CPUs\n", NODE_A);
+		return;
+	}
+	fill = calloc(cpus, sizeof(*fill));
+	buf = an_alloc(FULL_LEN, page_size, MADV_NOHUGEPAGE);
+	if (!fill || !buf)
+		ksft_print_msg("out of memory\n");
+	else if (place_buffer(buf, FULL_LEN, NODE_A))
+		spare = full_case("full: spare", false, buf, fill, fill_buf,
+				  sizeof(fill_buf), &stopped);
+	if (spare && stopped)
+		full = full_case("full: full", true, buf, fill, fill_buf,
+				 sizeof(fill_buf), &stopped);
+	if (buf)
+		free_after(stopped, buf, FULL_LEN);
+	if (stopped)
+		free(fill);
+	ksft_test_result(spare,
+			 "full: a thread with memory on node %d, started on node %d, runs on node %d within %d s while node %d has a CPU to spare\n",
+			 NODE_A, NODE_B, NODE_A, FULL_SPARE_CAP_MS / 1000,
+			 NODE_A);
+	ksft_test_result(full,
+			 "full: it is not moved to node %d in %d s while node %d runs one busy thread per CPU, one CPU idle\n",
+			 NODE_A, FULL_HOLD_MS / 1000, NODE_A);
+}
+
 /* ---- e: enabled=0 stops the balancer at once ---- */
 
 /* The balancer counters that must not move while AutoNUMA is off. */
@@ -1811,6 +1952,7 @@ int main(void)
 	test_stopper();
 	test_disable();
 	test_inherit();
+	test_full();
 
 	ksft_finished();
 	return 0;
