@@ -97,19 +97,12 @@ static struct {
 /* Upstream's passes over this process's memory (CONFIG_SCHED_DEBUG). */
 static int nb_scan_seq(unsigned long long *val)
 {
-	char buf[16384], *p;
-	int ret;
+	long long seq;
+	int ret = an_proc_value("/proc/self/sched", "mm->numa_scan_seq", &seq);
 
-	ret = an_read_file("/proc/self/sched", buf, sizeof(buf));
-	if (ret < 0)
-		return ret;
-	p = strstr(buf, "\nmm->numa_scan_seq");
-	if (!p)
-		return -ENOENT;
-	p = strchr(p + 1, ':');
-	if (!p || sscanf(p + 1, "%llu", val) != 1)
-		return -EINVAL;
-	return 0;
+	if (!ret)
+		*val = seq;
+	return ret;
 }
 
 /* Fast upstream scanning: a pass every 100-400 ms of the task's runtime. */

@@ -79,28 +79,12 @@ static int set_disable(unsigned long val)
 	return prctl(PR_SET_AUTONUMA_DISABLE, val, 0, 0, 0);
 }
 
-/* Value of the "@key <number>" line of @path (@key ends with its separator). */
-static int read_key(const char *path, const char *key, long long *val)
-{
-	char buf[8192], *p;
-	size_t len = strlen(key);
-	int ret;
-
-	ret = an_read_file(path, buf, sizeof(buf));
-	if (ret < 0)
-		return ret;
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, len))
-			return sscanf(p + len, "%lld", val) == 1 ? 0 : -EINVAL;
-	return -ENOENT;
-}
-
 /* What /proc/self/status and /proc/self/autonuma say; -1 when missing. */
 static void proc_disabled(long long *status, long long *autonuma)
 {
-	if (read_key("/proc/self/status", "AutoNUMA_disabled:", status))
+	if (an_proc_value("/proc/self/status", "AutoNUMA_disabled", status))
 		*status = -1;
-	if (read_key("/proc/self/autonuma", "disabled ", autonuma))
+	if (an_proc_value("/proc/self/autonuma", "disabled", autonuma))
 		*autonuma = -1;
 }
 
@@ -317,13 +301,13 @@ static void counters(pid_t tid, struct counters *c)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/autonuma", tid);
-	if (read_key(path, "mm_pass ", &c->mm_pass))
+	if (an_proc_value(path, "mm_pass", &c->mm_pass))
 		c->mm_pass = -1;
-	if (read_key(path, "fault_tot ", &c->fault_tot))
+	if (an_proc_value(path, "fault_tot", &c->fault_tot))
 		c->fault_tot = -1;
-	if (read_key(path, "autonuma_node ", &c->node))
+	if (an_proc_value(path, "autonuma_node", &c->node))
 		c->node = -2;
-	if (read_key(path, "disabled ", &c->disabled))
+	if (an_proc_value(path, "disabled", &c->disabled))
 		c->disabled = -2;
 }
 
@@ -339,7 +323,7 @@ static int register_self(void)
 	unsigned long long t0 = an_now_ms(), t;
 	long long pass;
 
-	while (read_key("/proc/self/autonuma", "mm_pass ", &pass)) {
+	while (an_proc_value("/proc/self/autonuma", "mm_pass", &pass)) {
 		if (an_now_ms() - t0 > 10000)
 			return -ETIMEDOUT;
 		/* busy for 20 ms: a tick must find this task running */

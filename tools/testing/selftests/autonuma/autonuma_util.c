@@ -691,6 +691,37 @@ const char *an_wait_str(const struct an_wait *w)
 }
 
 /*
+ * The (decimal, maybe negative) number after @key on the line of @path that starts with @key and
+ * then a blank or a ':', as in /proc/PID/status ("Key:\tN"),
+ * /proc/PID/sched ("key   :   N") or /proc/PID/autonuma ("key N").
+ * Returns 0, -ENOENT when there is no such line, -EINVAL when no number
+ * follows, or the -errno of the read.
+ */
+int an_proc_value(const char *path, const char *key, long long *val)
+{
+	size_t len = strlen(key);
+	char buf[16384], *p;
+	int ret;
+
+	ret = an_read_file(path, buf, sizeof(buf));
+	if (ret < 0)
+		return ret;
+	for (p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, len) || !strchr(" \t:", p[len]) || !p[len])
+			continue;
+		p += len + strspn(p + len, " \t");
+		if (*p == ':')
+			p += 1 + strspn(p + 1, " \t");
+		if (p[*p == '-'] < '0' || p[*p == '-'] > '9')
+			return -EINVAL;
+		errno = 0;
+		*val = strtoll(p, NULL, 10);
+		return errno ? -EINVAL : 0;
+	}
+	return -ENOENT;
+}
+
+/*
  * Completed scan passes over this process's memory, by knuma_scand or by
  * its own threads: "mm_pass" of /proc/self/autonuma.  knuma_scand skips a
  * process whose pause after its last pass is not over, so its own
@@ -698,22 +729,21 @@ const char *an_wait_str(const struct an_wait *w)
  */
 int an_mm_pass(unsigned long long *val)
 {
-	char buf[4096], *p;
+	long long pass, node;
 	int ret;
 
-	ret = an_read_file("/proc/self/autonuma", buf, sizeof(buf));
-	if (ret < 0)
-		return ret;
-	p = strstr(buf, "\nmm_pass ");
-	if (!p) {
+	ret = an_proc_value("/proc/self/autonuma", "mm_pass", &pass);
+	if (ret == -ENOENT) {
 		/* no AutoNUMA state yet: allocated when a thread first runs */
-		if (strncmp(buf, "autonuma_node ", 14))
+		if (an_proc_value("/proc/self/autonuma", "autonuma_node", &node))
 			return -EINVAL;
-		*val = 0;
-		return 0;
+		pass = 0;
+	} else if (ret) {
+		return ret;
 	}
-	if (sscanf(p + 9, "%llu", val) != 1)
+	if (pass < 0)
 		return -EINVAL;
+	*val = pass;
 	return 0;
 }
 

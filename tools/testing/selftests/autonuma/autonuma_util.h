@@ -69,6 +69,7 @@ bool an_cmdline_has(const char *word);
 bool an_pid_is_kthread(const char *pid);
 int an_count_knuma_threads(char *name, size_t size);
 const char *an_escape(const char *buf, size_t len, char *out, size_t size);
+int an_proc_value(const char *path, const char *key, long long *val);
 
 /* Time and the program's wall-clock budget. */
 unsigned long long an_now_ms(void);
