@@ -31,7 +31,8 @@
  * The first two pass when at least one exec (fork) failed with ENOMEM and
  * every child either failed cleanly, ran, or was killed by the kernel after
  * exec's point of no return; the kernel log is checked for reports by the
- * harness.  Knobs and fault injection settings are restored at exit.
+ * harness.  Each of the four is a test of its own (kselftest_harness.h).
+ * Knobs and fault injection settings are restored at exit.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,7 +44,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../kselftest.h"
+#include "../kselftest_harness.h"
 #include "autonuma_util.h"
 
 #define FAILSLAB_DIR		"/sys/kernel/debug/failslab"
@@ -57,6 +58,9 @@
 #define RACE_SECS		30	/* failing execs racing the scanner */
 #define RACE_MIN_ENOMEM		1000	/* fewer prove nothing */
 #define TAINTED			"/proc/sys/kernel/tainted"
+/* a test may take its CAP_SECS, or RACE_SECS more, and then some */
+#define LOOP_TIMEOUT		(CAP_SECS + 60)
+#define RACE_TIMEOUT		(CAP_SECS + RACE_SECS + 60)
 
 /* Exit codes of the children */
 #define EXIT_CONSUMED		0	/* new image: the fault was injected */
@@ -65,7 +69,8 @@
 #define EXIT_SETUP		99
 #define EXIT_RACE_DONE		2	/* racing process: its time is up */
 
-#define NR_TESTS		4
+/* /proc/sys/kernel/tainted when the program started */
+static unsigned long long taint0;
 
 /*
  * fail-nth is read and written through a descriptor opened before it is
@@ -213,18 +218,22 @@ static bool fail_each(int exec, struct outcome *o)
 	return false;
 }
 
-static void report(const char *what, bool done, const struct outcome *o,
+/* Log what fail_each() found; whether it passes. */
+static bool report(const char *what, bool done, const struct outcome *o,
 		   unsigned long long scans)
 {
+	bool ok = done && o->enomem && scans;
+
 	ksft_print_msg("%s: %lu runs: %lu ENOMEM, %lu other errno (last %s)\n",
 		       what, o->runs, o->enomem, o->other_errno,
 		       o->other_errno ? strerror(o->last_errno) : "none");
 	ksft_print_msg("%s: %lu ran, %lu killed (signal %d); %u allocations; full_scans +%llu\n",
 		       what, o->ran, o->killed, o->last_sig,
 		       o->needed ? o->needed - 1 : 0, scans);
-	ksft_test_result(done && o->enomem && scans,
-			 "%s with each of its allocations failing in turn: ENOMEM at least once, every child accounted for, scanner running\n",
-			 what);
+	an_log_result(ok,
+		      "%s with each of its allocations failing in turn: ENOMEM at least once, every child accounted for, scanner running\n",
+		      what);
+	return ok;
 }
 
 static unsigned long long full_scans(void)
@@ -315,9 +324,9 @@ static pid_t race_spawn(const bool *at, unsigned int max,
 /*
  * Failing execs from several processes at once while knuma_scand walks
  * its list at its fastest: see the top of this file.  @ex is what
- * fail_each() found for exec.
+ * fail_each() found for exec.  Whether it passes.
  */
-static void race_exec(const struct outcome *ex, unsigned long long taint0)
+static bool race_exec(const struct outcome *ex)
 {
 	unsigned long long s0, deadline, taint = 0;
 	unsigned int max = ex->needed ? ex->needed : MAX_NTH;
@@ -340,9 +349,8 @@ static void race_exec(const struct outcome *ex, unsigned long long taint0)
 	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (st == MAP_FAILED) {
-		ksft_test_result_fail("exec racing knuma_scand: mmap: %s\n",
-				      strerror(errno));
-		return;
+		ksft_print_msg("race: mmap: %s\n", strerror(errno));
+		return false;
 	}
 	memset(st, 0, sizeof(*st));
 	s0 = full_scans();
@@ -394,11 +402,12 @@ static void race_exec(const struct outcome *ex, unsigned long long taint0)
 		       st->other_errno ? strerror(st->last_errno) : "none");
 	ksft_print_msg("race: %lu ran, %lu killed; full_scans +%llu; tainted %llu -> %llu\n",
 		       st->ran, st->killed, s0, taint0, taint);
-	ksft_test_result(ok && st->enomem >= RACE_MIN_ENOMEM && s0 &&
-			 taint == taint0,
-			 "exec failing at its allocations from %ld processes for %d s while knuma_scand runs: at least %d ENOMEM, kernel not tainted\n",
-			 nr, RACE_SECS, RACE_MIN_ENOMEM);
+	ok = ok && st->enomem >= RACE_MIN_ENOMEM && s0 && taint == taint0;
+	an_log_result(ok,
+		      "exec failing at its allocations from %ld processes for %d s while knuma_scand runs: at least %d ENOMEM, kernel not tainted\n",
+		      nr, RACE_SECS, RACE_MIN_ENOMEM);
 	munmap(st, sizeof(*st));
+	return ok;
 }
 
 /* Poll up to 5 s for nr_isolated_anon and nr_isolated_file to be 0. */
@@ -418,6 +427,76 @@ static bool isolated_drained(unsigned long long *anon, unsigned long long *file)
 	return false;
 }
 
+/*
+ * The knobs and fault injection settings are set once, in main(): no test
+ * changes them, so none has anything to restore.
+ */
+FIXTURE(faults) {
+};
+
+FIXTURE_SETUP(faults)
+{
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+}
+
+/* Fail each allocation of exec (@exec) or fork in turn, scanned meanwhile. */
+static bool fail_each_busy(int exec)
+{
+	unsigned long long s0;
+	struct outcome o;
+	char *busy;
+	bool done;
+
+	busy = an_alloc(BUSY_LEN, 2UL << 20, 0);
+	if (!busy) {
+		ksft_print_msg("mmap: %s\n", strerror(errno));
+		return false;
+	}
+	memset(busy, 1, BUSY_LEN);
+	s0 = full_scans();
+	done = fail_each(exec, &o);
+	s0 = full_scans() - s0;
+	an_free(busy, BUSY_LEN);
+	return report(exec ? "exec" : "fork", done, &o, s0);
+}
+
+TEST_F_TIMEOUT(faults, exec, LOOP_TIMEOUT)
+{
+	EXPECT_TRUE(fail_each_busy(1));
+}
+
+TEST_F_TIMEOUT(faults, fork, LOOP_TIMEOUT)
+{
+	EXPECT_TRUE(fail_each_busy(0));
+}
+
+/*
+ * From small mms (no busy memory): short passes over the list.  Where exec
+ * fails with ENOMEM comes from a run of fail_each() of its own, untimed
+ * and unreported: the exec test reports on it.
+ */
+TEST_F_TIMEOUT(faults, race, RACE_TIMEOUT)
+{
+	struct outcome ex;
+
+	fail_each(1, &ex);
+	EXPECT_TRUE(race_exec(&ex));
+}
+
+TEST_F(faults, no_isolated)
+{
+	unsigned long long anon = 0, file = 0;
+	bool done;
+
+	done = isolated_drained(&anon, &file);
+	an_log_result(done, "no page isolated afterwards (anon %llu, file %llu)\n",
+		      anon, file);
+	EXPECT_TRUE(done);
+}
+
 int main(int argc, char **argv)
 {
 	static const char * const knobs[] = {
@@ -431,36 +510,31 @@ int main(int argc, char **argv)
 		FAIL_PAGE_DIR "/min-order",
 		FAIL_PAGE_DIR "/verbose",
 	};
-	unsigned long long s0, anon, file, taint0 = 0;
 	const char *failed = "";
-	struct outcome o, ex;
-	bool done;
-	char why[256], *busy;
+	char why[256];
 	int ret;
 
 	if (argc > 2 && !strcmp(argv[1], CHILD_ARG))
 		return exec_child(argv[2]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ksft_print_header();
 	if (an_why_unusable(why, sizeof(why)))
-		ksft_exit_skip("%s\n", why);
+		an_exit_skip("%s\n", why);
 	if (access(FAIL_NTH, W_OK))
-		ksft_exit_skip("no %s: kernel without CONFIG_FAULT_INJECTION\n",
-			       FAIL_NTH);
+		an_exit_skip("no %s: kernel without CONFIG_FAULT_INJECTION\n",
+			     FAIL_NTH);
 	if (access(FAILSLAB_DIR, F_OK) || access(FAIL_PAGE_DIR, F_OK))
-		ksft_exit_skip("no %s or %s: no FAILSLAB or FAIL_PAGE_ALLOC\n",
-			       FAILSLAB_DIR, FAIL_PAGE_DIR);
-
+		an_exit_skip("no %s or %s: no FAILSLAB or FAIL_PAGE_ALLOC\n",
+			     FAILSLAB_DIR, FAIL_PAGE_DIR);
 	ret = an_save_knobs(knobs, ARRAY_SIZE(knobs));
 	if (ret)
-		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
+		an_exit_fail("cannot save the knobs: %s\n", strerror(-ret));
 	ret = an_enable();
 	if (ret)
-		ksft_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
+		an_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
 	ret = an_set_fastest_knobs(&failed);
 	if (ret)
-		ksft_exit_fail_msg("cannot set %s: %s\n", failed, strerror(-ret));
+		an_exit_fail("cannot set %s: %s\n", failed, strerror(-ret));
 	/*
 	 * fail-nth counts only the allocations that pass the filters: by
 	 * default GFP_KERNEL ones (which may sleep) and order-0 pages never
@@ -472,34 +546,9 @@ int main(int argc, char **argv)
 	    an_write_str(FAIL_PAGE_DIR "/ignore-gfp-wait", "N") ||
 	    an_write_str(FAIL_PAGE_DIR "/min-order", "0") ||
 	    an_write_str(FAIL_PAGE_DIR "/verbose", "0"))
-		ksft_exit_fail_msg("cannot set up %s and %s\n", FAILSLAB_DIR,
-				   FAIL_PAGE_DIR);
+		an_exit_fail("cannot set up %s and %s\n", FAILSLAB_DIR,
+			     FAIL_PAGE_DIR);
 	if (an_get_knob(TAINTED, &taint0))
-		ksft_exit_fail_msg("cannot read %s\n", TAINTED);
-	ksft_set_plan(NR_TESTS);
-
-	/* Memory of this process, for the scanner to be busy with. */
-	busy = an_alloc(BUSY_LEN, 2UL << 20, 0);
-	if (!busy)
-		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
-	memset(busy, 1, BUSY_LEN);
-
-	s0 = full_scans();
-	done = fail_each(1, &o);
-	report("exec", done, &o, full_scans() - s0);
-	ex = o;
-
-	s0 = full_scans();
-	done = fail_each(0, &o);
-	report("fork", done, &o, full_scans() - s0);
-
-	/* small mms for the racing processes: short passes over the list */
-	an_free(busy, BUSY_LEN);
-	race_exec(&ex, taint0);
-
-	done = isolated_drained(&anon, &file);
-	ksft_test_result(done, "no page isolated afterwards (anon %llu, file %llu)\n",
-			 anon, file);
-	ksft_finished();
-	return 0;
+		an_exit_fail("cannot read %s\n", TAINTED);
+	return test_harness_run(argc, argv);
 }

@@ -722,6 +722,20 @@ int an_proc_value(const char *path, const char *key, long long *val)
 }
 
 /*
+ * Log the verdict of a check with its description, as its TAP line did
+ * before kselftest_harness.h, whose result names only the test.
+ */
+void an_log_result(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# %s: ", ok ? "pass" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/*
  * Completed scan passes over this process's memory, by knuma_scand or by
  * its own threads: "mm_pass" of /proc/self/autonuma.  knuma_scand skips a
  * process whose pause after its last pass is not over, so its own

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,21 @@ bool an_pid_is_kthread(const char *pid);
 int an_count_knuma_threads(char *name, size_t size);
 const char *an_escape(const char *buf, size_t len, char *out, size_t size);
 int an_proc_value(const char *path, const char *key, long long *val);
+
+/*
+ * Skip or fail a whole program from main(), before the harness (which
+ * prints the TAP header) starts: the header, then the reason.
+ */
+#define an_exit_skip(...)	do {			\
+		ksft_print_header();			\
+		ksft_exit_skip(__VA_ARGS__);		\
+	} while (0)
+#define an_exit_fail(...)	do {			\
+		ksft_print_header();			\
+		ksft_exit_fail_msg(__VA_ARGS__);	\
+	} while (0)
+
+void an_log_result(bool ok, const char *fmt, ...);
 
 /* Time and the program's wall-clock budget. */
 unsigned long long an_now_ms(void);
