@@ -205,32 +205,22 @@ int main(int argc, char **argv)
 	/* Keep the TAP output of a run killed by the kselftest timeout. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	if (geteuid()) {
-		ksft_print_header();
-		ksft_exit_skip("must be run as root\n");
-	}
+	if (geteuid())
+		an_exit_skip("must be run as root\n");
 	nodes = an_online_nodes();
-	if (nodes < 0) {
-		ksft_print_header();
-		ksft_exit_fail_msg("cannot read %s: %s\n", NODE_ONLINE_PATH,
-				   strerror(-nodes));
-	}
-	if (nodes != 1 && !an_cmdline_has("noautonuma")) {
-		ksft_print_header();
-		ksft_exit_skip("AutoNUMA is expected on here (%d online nodes, no noautonuma)\n",
-			       nodes);
-	}
-	if (access(AUTONUMA_DIR, F_OK)) {
-		ksft_print_header();
-		ksft_exit_skip("no %s: kernel built without CONFIG_AUTONUMA\n",
-			       AUTONUMA_DIR);
-	}
+	if (nodes < 0)
+		an_exit_fail("cannot read %s: %s\n", NODE_ONLINE_PATH,
+			     strerror(-nodes));
+	if (nodes != 1 && !an_cmdline_has("noautonuma"))
+		an_exit_skip("AutoNUMA is expected on here (%d online nodes, no noautonuma)\n",
+			     nodes);
+	if (access(AUTONUMA_DIR, F_OK))
+		an_exit_skip("no %s: kernel built without CONFIG_AUTONUMA\n",
+			     AUTONUMA_DIR);
 	/* "enabled" (and numa_balancing, which no test changes). */
 	ret = an_save_knobs(NULL, 0);
-	if (ret) {
-		ksft_print_header();
-		ksft_exit_fail_msg("cannot save %s: %s\n", ENABLED_PATH,
-				   strerror(-ret));
-	}
+	if (ret)
+		an_exit_fail("cannot save %s: %s\n", ENABLED_PATH,
+			     strerror(-ret));
 	return test_harness_run(argc, argv);
 }

@@ -857,35 +857,22 @@ int main(int argc, char **argv)
 	/* Keep the TAP output of a run killed by the kselftest timeout. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	if (geteuid()) {
-		ksft_print_header();
-		ksft_exit_skip("must be run as root\n");
-	}
-	if (access(AUTONUMA_DIR, F_OK)) {
-		ksft_print_header();
-		ksft_exit_skip("no %s: kernel built without CONFIG_AUTONUMA\n",
-			       AUTONUMA_DIR);
-	}
+	if (geteuid())
+		an_exit_skip("must be run as root\n");
+	if (access(AUTONUMA_DIR, F_OK))
+		an_exit_skip("no %s: kernel built without CONFIG_AUTONUMA\n",
+			     AUTONUMA_DIR);
 	nodes = an_online_nodes();
-	if (nodes < 0) {
-		ksft_print_header();
-		ksft_exit_fail_msg("cannot read %s: %s\n", NODE_ONLINE_PATH,
-				   strerror(-nodes));
-	}
-	if (nodes < 2) {
-		ksft_print_header();
-		ksft_exit_skip("%d online NUMA node(s), AutoNUMA needs 2 or more\n",
-			       nodes);
-	}
-	if (an_cmdline_has("noautonuma")) {
-		ksft_print_header();
-		ksft_exit_skip("noautonuma on the kernel command line\n");
-	}
+	if (nodes < 0)
+		an_exit_fail("cannot read %s: %s\n", NODE_ONLINE_PATH,
+			     strerror(-nodes));
+	if (nodes < 2)
+		an_exit_skip("%d online NUMA node(s), AutoNUMA needs 2 or more\n",
+			     nodes);
+	if (an_cmdline_has("noautonuma"))
+		an_exit_skip("noautonuma on the kernel command line\n");
 	ret = an_save_all_knobs();
-	if (ret) {
-		ksft_print_header();
-		ksft_exit_fail_msg("cannot save the knobs: %s\n",
-				   strerror(-ret));
-	}
+	if (ret)
+		an_exit_fail("cannot save the knobs: %s\n", strerror(-ret));
 	return test_harness_run(argc, argv);
 }
