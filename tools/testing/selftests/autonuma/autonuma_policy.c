@@ -32,8 +32,11 @@
  * and fast scan knobs in debugfs), which keeps these contracts: there it
  * checks the test.  A pass is counted by the worker's own counter, mm_pass
  * of /proc/self/autonuma or mm->numa_scan_seq of /proc/self/sched.  Pages
- * are located through /proc/self/pagemap, not move_pages().  Every knob is
- * restored at exit, also on SIGINT and SIGTERM.
+ * are located through /proc/self/pagemap, not move_pages().  Each check is
+ * a test of its own (kselftest_harness.h): it starts from the knobs saved
+ * when the program started, switches the mechanism on with fast knobs and
+ * puts the knobs back after it (the program at exit, also on SIGINT and
+ * SIGTERM).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,7 +56,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../kselftest.h"
+#include "../kselftest_harness.h"
 #include "autonuma_util.h"
 
 #define SZ_1M			(1024UL * 1024)
@@ -75,12 +78,13 @@
 #define TOUCH_RUN_MS		50
 #define TOUCH_PAUSE_MS		5
 #define WORKER_GRACE_MS		60000	/* setup and reading, on top of the cap */
+/* a case's timeout: its worker's limit (see run_job()) and then some */
+#define CASE_TIMEOUT		((CASE_CAP_MS + WORKER_GRACE_MS) / 1000 + 30)
 
 /* The whole program, well below the kselftest timeout in "settings". */
 #define BUDGET_SECS		420
 
 #define NB_DIR			"/sys/kernel/debug/sched/numa_balancing"
-#define NR_TESTS		7
 
 static size_t page_size;
 static char bind_str[16];	/* "bind:<SRC_NODE>" as numa_maps shows it */
@@ -89,6 +93,7 @@ static char bind_str[16];	/* "bind:<SRC_NODE>" as numa_maps shows it */
 
 static struct {
 	const char *name;
+	int (*on)(const char **failed);	/* on, with fast knobs */
 	int (*passes)(unsigned long long *val);
 	const char *passes_from;
 	bool scans_shmem;	/* scans shmem without a policy */
@@ -116,6 +121,29 @@ static const struct {
 	{ NB_DIR "/scan_size_mb", 256 },
 };
 
+static int nb_on(const char **failed)
+{
+	unsigned int i;
+	int ret;
+
+	*failed = NUMA_BALANCING_PATH;
+	ret = an_set_knob(NUMA_BALANCING_PATH, 1);
+	for (i = 0; !ret && i < ARRAY_SIZE(nb_fast); i++) {
+		*failed = nb_fast[i].path;
+		ret = an_set_knob(nb_fast[i].path, nb_fast[i].val);
+	}
+	return ret;
+}
+
+static int autonuma_on(const char **failed)
+{
+	int ret;
+
+	*failed = "enabled";
+	ret = an_enable();
+	return ret ? ret : an_set_fast_knobs(failed);
+}
+
 static const char *setup_numa_balancing(char *why, size_t size)
 {
 	const char *names[ARRAY_SIZE(nb_fast)];
@@ -139,18 +167,9 @@ static const char *setup_numa_balancing(char *why, size_t size)
 		names[i] = nb_fast[i].path;
 	ret = an_save_knobs(names, ARRAY_SIZE(names));
 	if (ret)
-		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
-	ret = an_set_knob(NUMA_BALANCING_PATH, 1);
-	if (ret)
-		ksft_exit_fail_msg("cannot set %s to 1: %s\n",
-				   NUMA_BALANCING_PATH, strerror(-ret));
-	for (i = 0; i < ARRAY_SIZE(nb_fast); i++) {
-		ret = an_set_knob(nb_fast[i].path, nb_fast[i].val);
-		if (ret)
-			ksft_exit_fail_msg("cannot set %s: %s\n",
-					   nb_fast[i].path, strerror(-ret));
-	}
+		an_exit_fail("cannot save the knobs: %s\n", strerror(-ret));
 	mech.name = "NUMA balancing";
+	mech.on = nb_on;
 	mech.passes = nb_scan_seq;
 	mech.passes_from = "mm->numa_scan_seq of /proc/self/sched";
 	return NULL;
@@ -159,7 +178,6 @@ static const char *setup_numa_balancing(char *why, size_t size)
 /* AutoNUMA when the kernel has it, else upstream NUMA balancing. */
 static const char *setup_mech(char *why, size_t size)
 {
-	const char *failed = "";
 	int ret;
 
 	if (access(AUTONUMA_DIR, F_OK))
@@ -171,16 +189,9 @@ static const char *setup_mech(char *why, size_t size)
 	}
 	ret = an_save_all_knobs();
 	if (ret)
-		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
-	ret = an_enable();
-	if (ret) {
-		snprintf(why, size, "cannot set enabled to 1: %s", strerror(-ret));
-		return why;
-	}
-	ret = an_set_fast_knobs(&failed);
-	if (ret)
-		ksft_exit_fail_msg("cannot set %s: %s\n", failed, strerror(-ret));
+		an_exit_fail("cannot save the knobs: %s\n", strerror(-ret));
 	mech.name = "AutoNUMA";
+	mech.on = autonuma_on;
 	mech.passes = an_mm_pass;
 	mech.passes_from = "mm_pass of /proc/self/autonuma";
 	mech.scans_shmem = true;
@@ -881,7 +892,32 @@ static int cg_setup(char *why, size_t size)
 
 /* ---- the tests ---- */
 
-static void test_control_anon(void)
+/* Each test starts from the saved knobs, with the mechanism on. */
+static int mech_restart(const char **failed)
+{
+	an_restore_knobs();
+	return mech.on(failed);
+}
+
+static char plain[AN_PATH_LEN];	/* a tmpfs without a policy */
+
+FIXTURE(policy) {
+};
+
+FIXTURE_SETUP(policy)
+{
+	const char *failed = "";
+	int ret = mech_restart(&failed);
+
+	ASSERT_EQ(0, ret) TH_LOG("cannot set %s: %s", failed, strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(policy)
+{
+	an_restore_knobs();
+}
+
+TEST_F_TIMEOUT(policy, control_anon, CASE_TIMEOUT)
 {
 	struct job *j;
 	bool ok = false;
@@ -896,25 +932,24 @@ static void test_control_anon(void)
 	ok = run_job(j) && j->w.end == AN_WAIT_DONE;
 	job_free(j);
 out:
-	ksft_test_result(ok,
-			 "control anon: 64 MiB of private memory placed on node %d, used from node %d: >= %.0f%% on node %d within %d passes\n",
-			 SRC_NODE, DST_NODE, CONTROL_SHARE, DST_NODE,
-			 CONTROL_SCANS);
+	an_log_result(ok,
+		      "control anon: 64 MiB of private memory placed on node %d, used from node %d: >= %.0f%% on node %d within %d passes\n",
+		      SRC_NODE, DST_NODE, CONTROL_SHARE, DST_NODE,
+		      CONTROL_SCANS);
+	EXPECT_TRUE(ok);
 }
 
-static void test_control_tmpfs(const char *dir)
+TEST_F_TIMEOUT(policy, control_tmpfs, CASE_TIMEOUT)
 {
 	char path[AN_PATH_LEN + 16];
 	struct job *j = NULL;
 	bool ok = false;
 	int fd;
 
-	if (!mech.scans_shmem) {
-		ksft_test_result_skip("control tmpfs: %s does not scan shmem without MPOL_F_MOF\n",
-				      mech.name);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/control", dir);
+	if (!mech.scans_shmem)
+		SKIP(return, "control tmpfs: %s does not scan shmem without MPOL_F_MOF",
+		     mech.name);
+	snprintf(path, sizeof(path), "%s/control", plain);
 	fd = create_file(path);
 	if (fd < 0) {
 		ksft_print_msg("control tmpfs: %s: %s\n", path, strerror(-fd));
@@ -936,13 +971,14 @@ unlink:
 	close(fd);
 	unlink(path);
 out:
-	ksft_test_result(ok,
-			 "control tmpfs: 64 MiB tmpfs file without a policy placed on node %d, used from node %d: >= %.0f%% on node %d within %d passes\n",
-			 SRC_NODE, DST_NODE, CONTROL_SHARE, DST_NODE,
-			 CONTROL_SCANS);
+	an_log_result(ok,
+		      "control tmpfs: 64 MiB tmpfs file without a policy placed on node %d, used from node %d: >= %.0f%% on node %d within %d passes\n",
+		      SRC_NODE, DST_NODE, CONTROL_SHARE, DST_NODE,
+		      CONTROL_SCANS);
+	EXPECT_TRUE(ok);
 }
 
-static void test_cpuset(void)
+TEST_F_TIMEOUT(policy, cpuset, CASE_TIMEOUT)
 {
 	struct job *j = NULL;
 	char why[512];
@@ -952,8 +988,7 @@ static void test_cpuset(void)
 	ret = cg_setup(why, sizeof(why));
 	if (ret > 0) {
 		cg_cleanup();
-		ksft_test_result_skip("cpuset: %s\n", why);
-		return;
+		SKIP(return, "cpuset: %s", why);
 	}
 	if (ret < 0) {
 		ksft_print_msg("cpuset: %s\n", why);
@@ -968,19 +1003,20 @@ static void test_cpuset(void)
 out:
 	job_free(j);
 	cg_cleanup();
-	ksft_test_result(ok,
-			 "cpuset: 64 MiB of a task with cpuset.cpus = node %d, cpuset.mems = %d: no page leaves node %d in %d passes\n",
-			 DST_NODE, SRC_NODE, SRC_NODE, KEEP_SCANS);
+	an_log_result(ok,
+		      "cpuset: 64 MiB of a task with cpuset.cpus = node %d, cpuset.mems = %d: no page leaves node %d in %d passes\n",
+		      DST_NODE, SRC_NODE, SRC_NODE, KEEP_SCANS);
+	EXPECT_TRUE(ok);
 }
 
-static void test_shared_policy(const char *dir)
+TEST_F_TIMEOUT(policy, shared_policy, CASE_TIMEOUT)
 {
 	char path[AN_PATH_LEN + 16];
 	struct job *j = NULL;
 	bool ok = false;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/mbind", dir);
+	snprintf(path, sizeof(path), "%s/mbind", plain);
 	fd = create_file(path);
 	if (fd < 0) {
 		ksft_print_msg("shared policy: %s: %s\n", path, strerror(-fd));
@@ -1001,12 +1037,13 @@ unlink:
 	close(fd);
 	unlink(path);
 out:
-	ksft_test_result(ok,
-			 "shared policy: tmpfs file mbind(MPOL_BIND, node %d) by another process, used from node %d: no page leaves node %d in %d passes\n",
-			 SRC_NODE, DST_NODE, SRC_NODE, KEEP_SCANS);
+	an_log_result(ok,
+		      "shared policy: tmpfs file mbind(MPOL_BIND, node %d) by another process, used from node %d: no page leaves node %d in %d passes\n",
+		      SRC_NODE, DST_NODE, SRC_NODE, KEEP_SCANS);
+	EXPECT_TRUE(ok);
 }
 
-static void test_tmpfs_mpol(void)
+TEST_F_TIMEOUT(policy, tmpfs_mpol, CASE_TIMEOUT)
 {
 	char dir[AN_PATH_LEN], path[AN_PATH_LEN + 16], opts[64];
 	struct job *j = NULL;
@@ -1043,9 +1080,10 @@ unlink:
 umount:
 	umount_dir(dir);
 out:
-	ksft_test_result(ok,
-			 "tmpfs mpol: file of a tmpfs mounted with mpol=%s, used from node %d: no page leaves node %d in %d passes\n",
-			 bind_str, DST_NODE, SRC_NODE, KEEP_SCANS);
+	an_log_result(ok,
+		      "tmpfs mpol: file of a tmpfs mounted with mpol=%s, used from node %d: no page leaves node %d in %d passes\n",
+		      bind_str, DST_NODE, SRC_NODE, KEEP_SCANS);
+	EXPECT_TRUE(ok);
 }
 
 /* ---- move_pages() on pages AutoNUMA holds ---- */
@@ -1103,6 +1141,8 @@ out:
 #define MP_UNSET		(-1000000)	/* status not written */
 #define MP_LONG_MIGRATE_MS	10000	/* knuma_migrated/sleep_millisecs */
 #define MP_BIG_BUDGET		4194304UL	/* pages: 16 GiB an interval */
+/* a case's timeout: the parent's limit on its child, and then some */
+#define MP_TIMEOUT		((MP_KILL_MS + WORKER_GRACE_MS) / 1000 + 30)
 
 static const struct mp_case {
 	const char *what;
@@ -1538,19 +1578,11 @@ static void mp_child(void)
 	mp->done = !mp->err[0];
 }
 
-/*
- * AutoNUMA scanning at its fastest, knuma_migratedN as @c says; its
- * pages_to_migrate before in *@to_migrate.
- */
-static int mp_set_knobs(const struct mp_case *c, const char **failed,
-			unsigned long long *to_migrate)
+/* AutoNUMA scanning at its fastest, knuma_migratedN as @c says. */
+static int mp_set_knobs(const struct mp_case *c, const char **failed)
 {
 	int ret;
 
-	*failed = "knuma_migrated/pages_to_migrate";
-	ret = an_get_knob(*failed, to_migrate);
-	if (ret)
-		return ret;
 	ret = an_set_fastest_knobs(failed);
 	if (ret)
 		return ret;
@@ -1562,37 +1594,33 @@ static int mp_set_knobs(const struct mp_case *c, const char **failed,
 	return an_set_knob(*failed, c->to_migrate);
 }
 
-static void test_move_pages(const struct mp_case *c)
+/* Case @c of move_pages(), in a test of the policy fixture. */
+static void test_move_pages(struct __test_metadata *_metadata,
+			    const struct mp_case *c)
 {
 	size_t mib = c->len / SZ_1M;
 	char tag[32];
 	const char *failed = "";
-	unsigned long long limit, t0, to_migrate = 0;
+	unsigned long long limit, t0;
 	bool ok = false;
 	int status, ret;
 	unsigned int i;
 	pid_t pid;
 
-	if (strcmp(mech.name, "AutoNUMA")) {
-		ksft_test_result_skip("move_pages, %s: %s has no queue of isolated pages\n",
-				      c->what, mech.name);
-		return;
-	}
+	if (strcmp(mech.name, "AutoNUMA"))
+		SKIP(return, "move_pages, %s: %s has no queue of isolated pages",
+		     c->what, mech.name);
 	snprintf(tag, sizeof(tag), "move_pages %zu MiB", mib);
 	mp = mmap(NULL, sizeof(*mp), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (mp == MAP_FAILED) {
-		ksft_print_msg("%s: mmap: %s\n", tag, strerror(errno));
-		mp = NULL;
-		goto out;
-	}
+	ASSERT_NE(MAP_FAILED, mp) TH_LOG("%s: mmap: %s", tag, strerror(errno));
 	memset(mp, 0, sizeof(*mp));
 	mp_case = c;
-	ret = mp_set_knobs(c, &failed, &to_migrate);
+	ret = mp_set_knobs(c, &failed);
 	if (ret) {
 		ksft_print_msg("%s: cannot set %s: %s\n", tag, failed,
 			       strerror(-ret));
-		goto restore;
+		goto out;
 	}
 	limit = an_budget_ms(MP_KILL_MS) + WORKER_GRACE_MS;
 	t0 = an_now_ms();
@@ -1600,7 +1628,7 @@ static void test_move_pages(const struct mp_case *c)
 	pid = fork();
 	if (pid < 0) {
 		ksft_print_msg("%s: fork: %s\n", tag, strerror(errno));
-		goto restore;
+		goto out;
 	}
 	if (!pid) {
 		mp_child();
@@ -1612,7 +1640,7 @@ static void test_move_pages(const struct mp_case *c)
 			waitpid(pid, &status, 0);
 			ksft_print_msg("%s: killed after %llu ms\n", tag,
 				       an_now_ms() - t0);
-			goto restore;
+			goto out;
 		}
 		an_sleep_ms(AN_POLL_MS);
 	}
@@ -1647,22 +1675,24 @@ static void test_move_pages(const struct mp_case *c)
 	}
 	if (!mp->bound_ms || mp->max_busy_ms >= mp->bound_ms)
 		ok = false;
-restore:
-	ret = an_set_fast_knobs(&failed);
-	if (!ret && to_migrate) {
-		failed = "knuma_migrated/pages_to_migrate";
-		ret = an_set_knob(failed, to_migrate);
-	}
-	if (ret)
-		ksft_print_msg("%s: cannot set %s back: %s\n", tag,
-			       failed, strerror(-ret));
+out:
 	munmap(mp, sizeof(*mp));
 	mp = NULL;
-out:
-	ksft_test_result(ok,
-			 "move_pages, %s: pages AutoNUMA queues for node %d from %zu MiB report EBUSY for < %d ms (or %d x the time to move %lu MiB), then move\n",
-			 c->what, DST_NODE, mib, MP_MAX_BUSY_MS, MP_CAL_FACTOR,
-			 MP_CAL_LEN / SZ_1M);
+	an_log_result(ok,
+		      "move_pages, %s: pages AutoNUMA queues for node %d from %zu MiB report EBUSY for < %d ms (or %d x the time to move %lu MiB), then move\n",
+		      c->what, DST_NODE, mib, MP_MAX_BUSY_MS, MP_CAL_FACTOR,
+		      MP_CAL_LEN / SZ_1M);
+	EXPECT_TRUE(ok);
+}
+
+TEST_F_TIMEOUT(policy, move_pages_fastest_knobs, MP_TIMEOUT)
+{
+	test_move_pages(_metadata, &mp_cases[0]);
+}
+
+TEST_F_TIMEOUT(policy, move_pages_long_migration_interval, MP_TIMEOUT)
+{
+	test_move_pages(_metadata, &mp_cases[1]);
 }
 
 /* ---- main ---- */
@@ -1699,56 +1729,58 @@ static const char *nodes_unusable(char *why, size_t size)
 	return NULL;
 }
 
-int main(void)
+static pid_t main_pid;
+
+/* At exit: the plain tmpfs and the directory of the mounts go. */
+static void cleanup(void)
 {
-	char why[256], plain[AN_PATH_LEN], opts[64];
-	unsigned int i;
+	if (getpid() != main_pid)
+		return;
+	umount_dir(plain);
+	rmdir(base_dir);
+}
+
+int main(int argc, char **argv)
+{
+	const char *failed = "";
+	char why[256], opts[64];
 	int ret;
 
 	/* Keep the TAP output of a run killed by the kselftest timeout. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ksft_print_header();
-
 	if (geteuid())
-		ksft_exit_skip("must be run as root\n");
+		an_exit_skip("must be run as root\n");
 	if (nodes_unusable(why, sizeof(why)))
-		ksft_exit_skip("%s\n", why);
+		an_exit_skip("%s\n", why);
 	page_size = sysconf(_SC_PAGESIZE);
 	snprintf(bind_str, sizeof(bind_str), "bind:%d", SRC_NODE);
 
 	if (setup_mech(why, sizeof(why)))
-		ksft_exit_skip("%s\n", why);
-	ksft_print_msg("placement by %s, passes from %s\n", mech.name,
-		       mech.passes_from);
+		an_exit_skip("%s\n", why);
+	/* The tests switch it on again for themselves: this sees they can. */
+	ret = mech.on(&failed);
+	if (ret && !strcmp(failed, "enabled"))
+		an_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
+	if (ret)
+		an_exit_fail("cannot set %s: %s\n", failed, strerror(-ret));
 	if (an_pfn_map_init())
 		ksft_print_msg("no PFN to node map: placement from numa_maps\n");
 	else
 		ksft_print_msg("PFN to node map from %s\n",
 			       an_pfn_map_source());
+	ksft_print_msg("placement by %s, passes from %s\n", mech.name,
+		       mech.passes_from);
 	snprintf(base_dir, sizeof(base_dir), "%s", BASE_DIR_TEMPLATE);
 	if (!mkdtemp(base_dir))
-		ksft_exit_fail_msg("mkdtemp %s: %s\n", base_dir,
-				   strerror(errno));
+		an_exit_fail("mkdtemp %s: %s\n", base_dir, strerror(errno));
 	snprintf(opts, sizeof(opts), "size=%luk", 2 * BUF_LEN / 1024);
 	ret = mount_tmpfs("plain", opts, plain, sizeof(plain));
 	if (ret) {
 		rmdir(base_dir);
-		ksft_exit_fail_msg("cannot mount a tmpfs: %s\n",
-				   strerror(-ret));
+		an_exit_fail("cannot mount a tmpfs: %s\n", strerror(-ret));
 	}
+	main_pid = getpid();
+	atexit(cleanup);
 	an_set_budget(BUDGET_SECS);
-	ksft_set_plan(NR_TESTS);
-
-	test_control_anon();
-	test_control_tmpfs(plain);
-	test_cpuset();
-	test_shared_policy(plain);
-	test_tmpfs_mpol();
-	for (i = 0; i < ARRAY_SIZE(mp_cases); i++)
-		test_move_pages(&mp_cases[i]);
-
-	umount_dir(plain);
-	rmdir(base_dir);
-	ksft_finished();
-	return 0;
+	return test_harness_run(argc, argv);
 }
