@@ -7,6 +7,7 @@
  * syscall(2), so that the tests also build statically.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -691,32 +692,47 @@ const char *an_wait_str(const struct an_wait *w)
 }
 
 /*
- * The (decimal, maybe negative) number after @key on the line of @path that starts with @key and
- * then a blank or a ':', as in /proc/PID/status ("Key:\tN"),
- * /proc/PID/sched ("key   :   N") or /proc/PID/autonuma ("key N").
- * Returns 0, -ENOENT when there is no such line, -EINVAL when no number
- * follows, or the -errno of the read.
+ * The number after the blanks and the optional ':' following @str, the
+ * rest of a line that started with a key; -EINVAL when no decimal number
+ * (maybe negative) is there, on this line.
+ */
+static int an_parse_value(const char *str, long long *val)
+{
+	const char *p = str + strspn(str, " \t");
+
+	if (*p == ':')
+		p += 1 + strspn(p + 1, " \t");
+	if (!isdigit((unsigned char)p[*p == '-']))
+		return -EINVAL;
+	errno = 0;
+	*val = strtoll(p, NULL, 10);
+	return errno ? -EINVAL : 0;
+}
+
+/*
+ * The (decimal, maybe negative) number after @key on the line of @path
+ * that starts with @key and then a blank or a ':', as in /proc/PID/status
+ * ("Key:\tN"), /proc/PID/sched ("key   :   N") or /proc/PID/autonuma
+ * ("key N").  Returns 0, -ENOENT when there is no such line, -EINVAL when
+ * no number follows, or the -errno of the read.
  */
 int an_proc_value(const char *path, const char *key, long long *val)
 {
 	size_t len = strlen(key);
-	char buf[16384], *p;
+	char buf[16384], *line;
 	int ret;
 
 	ret = an_read_file(path, buf, sizeof(buf));
 	if (ret < 0)
 		return ret;
-	for (p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, len) || !strchr(" \t:", p[len]) || !p[len])
-			continue;
-		p += len + strspn(p + len, " \t");
-		if (*p == ':')
-			p += 1 + strspn(p + 1, " \t");
-		if (p[*p == '-'] < '0' || p[*p == '-'] > '9')
-			return -EINVAL;
-		errno = 0;
-		*val = strtoll(p, NULL, 10);
-		return errno ? -EINVAL : 0;
+	line = buf;
+	while (line) {
+		if (!strncmp(line, key, len) && line[len] &&
+		    strchr(" \t:", line[len]))
+			return an_parse_value(line + len, val);
+		line = strchr(line, '\n');
+		if (line)
+			line++;
 	}
 	return -ENOENT;
 }
