@@ -11,6 +11,10 @@
 # One check is ignored: FILE_PATH_CHANGES ("does MAINTAINERS need
 # updating?") for the patches that add files after the one that adds the
 # MAINTAINERS entry covering all of them.
+#
+# And one check of ours: every mail is from, and signed off by, the
+# project's one identity (IDENT_NAME and IDENT_EMAIL in lib.sh), with no
+# other Signed-off-by line.
 . "$(dirname -- "$0")/lib.sh"
 
 cp=$PRISTINE/scripts/checkpatch.pl
@@ -24,6 +28,16 @@ for p in "$mails"/00[0-9][0-9]-*.patch; do
 	esac
 	(cd "$TREE" && GIT_DIR=/nonexistent perl "$cp" --strict --quiet --ignore FILE_PATH_CHANGES "$p") ||
 		{ msg "checkpatch: ${p##*/}"; bad=1; }
+	who="$IDENT_NAME <$IDENT_EMAIL>"
+	# the From: header, with its folded continuation lines
+	from=$(awk '/^$/ { exit } /^From: / { f = 1; v = substr($0, 7); next }
+		f && /^[ \t]/ { sub(/^[ \t]+/, " "); v = v $0; next } { f = 0 }
+		END { print v }' "$p")
+	[ "$from" = "$who" ] ||
+		{ msg "checkpatch: ${p##*/}: From: $from, not $who"; bad=1; }
+	sob=$(sed -n 's/^Signed-off-by: //p' "$p")
+	[ "$sob" = "$who" ] ||
+		{ msg "checkpatch: ${p##*/}: Signed-off-by: $(echo $sob), not just $who"; bad=1; }
 done
 [ "$bad" = 0 ] && msg "checkpatch --strict: clean ($(ls "$mails" | grep -vc cover-letter) patches)"
 exit $bad

@@ -15,6 +15,9 @@ PRISTINE=$BUILD/src/linux-source-6.1
 TREE=$BUILD/linux
 FLAVOURS="autonuma debug kasan lockstat none numa_balancing nothp"
 JOBS=${JOBS:-$(nproc)}
+# The one identity that authors and signs off every patch of the series.
+IDENT_NAME="AutoNUMA Team"
+IDENT_EMAIL="autonuma-dev@example.org"
 
 export CCACHE_DIR
 export CCACHE_BASEDIR=$BUILD

@@ -39,8 +39,8 @@ pristine_commit() {
 	echo "$c"
 }
 
-export GIT_AUTHOR_NAME="AutoNUMA Team" GIT_AUTHOR_EMAIL="autonuma-dev@example.org"
-export GIT_COMMITTER_NAME="AutoNUMA Team" GIT_COMMITTER_EMAIL="autonuma-dev@example.org"
+export GIT_AUTHOR_NAME="$IDENT_NAME" GIT_AUTHOR_EMAIL="$IDENT_EMAIL"
+export GIT_COMMITTER_NAME="$IDENT_NAME" GIT_COMMITTER_EMAIL="$IDENT_EMAIL"
 export GIT_AUTHOR_DATE=$FIXED_DATE GIT_COMMITTER_DATE=$FIXED_DATE
 
 base=$(pristine_commit)
