@@ -141,6 +141,7 @@ struct toucher {
 	int err;
 	pid_t tid;
 	unsigned long passes;
+	unsigned long ran_on[AN_MAX_NODES];	/* passes ended on each node */
 };
 
 static int pin_any(void)
@@ -157,6 +158,7 @@ static int pin_any(void)
 static void *toucher_fn(void *arg)
 {
 	struct toucher *t = arg;
+	unsigned int cpu, here;
 	size_t off;
 
 	t->tid = syscall(SYS_gettid);
@@ -174,6 +176,8 @@ static void *toucher_fn(void *arg)
 		for (off = 0; off < t->len; off += page_size)
 			t->buf[off]++;
 		__atomic_add_fetch(&t->passes, 1, __ATOMIC_RELEASE);
+		if (!syscall(SYS_getcpu, &cpu, &here, NULL) && here < AN_MAX_NODES)
+			__atomic_add_fetch(&t->ran_on[here], 1, __ATOMIC_RELEASE);
 		an_sleep_ms(TOUCH_PAUSE_MS);
 	}
 	return NULL;
@@ -500,6 +504,7 @@ static int follow_child(void *arg)
 	struct counters c;
 	long long scans, mig0, mig;
 	const char *what;
+	char path[64];
 	double pct;
 	int ret = KSFT_FAIL;
 	char *buf;
@@ -553,8 +558,18 @@ static int follow_child(void *arg)
 	 * or one of no pass if the process ran before it opted out).
 	 */
 	if (scans >= OUT_SCANS && pct == 0.0 && c.mm_pass <= 0 &&
-	    c.fault_tot == -1 && c.node == -1 && c.disabled == 1)
+	    c.fault_tot == -1 && c.node == -1 && c.disabled == 1) {
 		ret = KSFT_PASS;
+		goto out;
+	}
+	ksft_print_msg("%s: pages on node %d %lu, on node %d %lu, not located %lu (%s)\n",
+		       what, SRC_NODE, pl.on[SRC_NODE], DST_NODE, pl.on[DST_NODE],
+		       pl.unknown, pl.how);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/autonuma", t.tid);
+	an_log_file(what, path, "");
+	an_log_file(what, "/proc/self/autonuma", "");
+	an_log_file(what, "/proc/vmstat", "autonuma_");
+	an_log_knobs(what);
 out:
 	toucher_stop(&t);
 	an_free(buf, FOLLOW_LEN);
@@ -563,12 +578,54 @@ out:
 
 /* ---- 9: opted out after placement ---- */
 
+/*
+ * Which pages of the buffer changed node between @n0 and @n1 (-1: not
+ * known), by direction, and the first few of them: when the placement
+ * check fails, the pages that moved.
+ */
+static void log_moved(const signed char *n0, const signed char *n1,
+		      size_t pages)
+{
+	static const char * const where[] = { "unknown", "node 0", "node 1", "another node" };
+	unsigned long moves[4][4] = { { 0 } };
+	int from, to, shown = 0;
+	size_t i;
+
+	for (i = 0; i < pages; i++) {
+		from = n0[i] < 2 ? n0[i] + 1 : 3;
+		to = n1[i] < 2 ? n1[i] + 1 : 3;
+		moves[from][to]++;
+		if (n0[i] != n1[i] && shown++ < 8)
+			ksft_print_msg("placed: page %zu: node %d -> %d\n", i,
+				       n0[i], n1[i]);
+	}
+	for (from = 0; from < 4; from++)
+		for (to = 0; to < 4; to++)
+			if (from != to && moves[from][to])
+				ksft_print_msg("placed: %lu page(s) from %s to %s\n",
+					       moves[from][to], where[from], where[to]);
+}
+
+static void log_ran_on(const struct toucher *t, const unsigned long *ran0)
+{
+	int n;
+
+	for (n = 0; n < an_online_nodes() && n < AN_MAX_NODES; n++)
+		ksft_print_msg("placed: the thread ended %lu touch pass(es) on node %d since\n",
+			       __atomic_load_n(&t->ran_on[n], __ATOMIC_ACQUIRE) - ran0[n], n);
+}
+
 static int placed_child(void *arg)
 {
 	struct follow_goal g = { .len = FOLLOW_LEN };
+	size_t pages = FOLLOW_LEN / page_size;
+	unsigned long ran0[AN_MAX_NODES];
 	struct an_placement pl0, pl;
 	struct counters c0, c;
-	long long mig0, moves0, queued0, scans;
+	long long mig0, moves0, queued0, failed0, scans, moves;
+	signed char *n0 = NULL, *n1 = NULL;
+	bool by_page, src_ok, dst_ok;
+	char path[64];
 	struct toucher t;
 	struct an_wait w;
 	int ret = KSFT_FAIL;
@@ -577,6 +634,12 @@ static int placed_child(void *arg)
 	buf = placed_buffer(FOLLOW_LEN);
 	if (!buf)
 		return KSFT_FAIL;
+	n0 = malloc(pages);
+	n1 = malloc(pages);
+	if (!n0 || !n1) {
+		ksft_print_msg("placed: no memory for the page maps\n");
+		goto free;
+	}
 	g.buf = buf;
 	if (toucher_start(&t, buf, FOLLOW_LEN, DST_NODE)) {
 		ksft_print_msg("cannot start a thread on node %d\n", DST_NODE);
@@ -593,10 +656,14 @@ static int placed_child(void *arg)
 		ksft_print_msg("set 1: %s\n", strerror(errno));
 		goto out;
 	}
-	share_on(buf, FOLLOW_LEN, DST_NODE, &pl0);
+	by_page = !an_get_page_nodes(buf, FOLLOW_LEN, &pl0, n0);
+	if (!by_page)
+		share_on(buf, FOLLOW_LEN, DST_NODE, &pl0);
+	memcpy(ran0, t.ran_on, sizeof(ran0));
 	counters(t.tid, &c0);
 	mig0 = vm("autonuma_pages_migrated");
 	queued0 = vm("autonuma_pages_queued");
+	failed0 = vm("autonuma_migrate_failed");
 	moves0 = vm("autonuma_task_moves") + vm("autonuma_task_exchanges");
 	/* on the other node for a while, then free to go anywhere */
 	if (toucher_move(&t, SRC_NODE))
@@ -606,30 +673,64 @@ static int placed_child(void *arg)
 		goto out;
 	scans += wait_global_scans(OUT_SCANS / 2);
 
-	share_on(buf, FOLLOW_LEN, DST_NODE, &pl);
+	if (by_page)
+		an_get_page_nodes(buf, FOLLOW_LEN, &pl, n1);
+	else
+		share_on(buf, FOLLOW_LEN, DST_NODE, &pl);
 	counters(t.tid, &c);
+	moves = vm("autonuma_task_moves") + vm("autonuma_task_exchanges");
 	ksft_print_msg("placed: opted out at %.1f%% on node %d, %lld passes later %.1f%%\n",
 		       an_share(&pl0, DST_NODE), DST_NODE, scans,
 		       an_share(&pl, DST_NODE));
-	ksft_print_msg("placed: since: %lld migrated, %lld queued, %lld task moves+exchanges\n",
+	ksft_print_msg("placed: since (system-wide): %lld migrated, %lld queued, %lld put back\n",
 		       vm("autonuma_pages_migrated") - mig0,
 		       vm("autonuma_pages_queued") - queued0,
-		       vm("autonuma_task_moves") + vm("autonuma_task_exchanges") - moves0);
+		       vm("autonuma_migrate_failed") - failed0);
+	ksft_print_msg("placed: since (system-wide): %lld task moves+exchanges\n",
+		       moves - moves0);
 	ksft_print_msg("placed: mm_pass %lld -> %lld, fault_tot %lld -> %lld, autonuma_node %lld\n",
 		       c0.mm_pass, c.mm_pass, c0.fault_tot, c.fault_tot, c.node);
+	src_ok = pl.on[SRC_NODE] <= pl0.on[SRC_NODE];
+	dst_ok = pl.on[DST_NODE] >= pl0.on[DST_NODE];
+	ksft_print_msg("placed: pages on node %d %lu -> %lu (may not grow): %s\n",
+		       SRC_NODE, pl0.on[SRC_NODE], pl.on[SRC_NODE], src_ok ? "ok" : "FAIL");
+	ksft_print_msg("placed: pages on node %d %lu -> %lu (may not shrink): %s\n",
+		       DST_NODE, pl0.on[DST_NODE], pl.on[DST_NODE], dst_ok ? "ok" : "FAIL");
+	ksft_print_msg("placed: pages not located %lu -> %lu (%s)\n",
+		       pl0.unknown, pl.unknown, pl.how);
+	if (moves != moves0)
+		ksft_print_msg("placed: FAIL: task moves+exchanges %lld -> %lld\n",
+			       moves0, moves);
+	if (c.mm_pass != c0.mm_pass || c.fault_tot != c0.fault_tot)
+		ksft_print_msg("placed: FAIL: the counters of the thread did not stop\n");
+	if (c.node != -1)
+		ksft_print_msg("placed: FAIL: autonuma_node %lld, not -1\n", c.node);
 	/*
 	 * The vmstat counters are the whole system's (other processes may
 	 * have pages queued): this process's own say that none of its faults
 	 * was counted, so none of its pages can have been queued.
 	 */
-	if (pl.on[SRC_NODE] <= pl0.on[SRC_NODE] &&
-	    pl.on[DST_NODE] >= pl0.on[DST_NODE] &&
-	    vm("autonuma_task_moves") + vm("autonuma_task_exchanges") == moves0 &&
+	if (src_ok && dst_ok && moves == moves0 &&
 	    c.mm_pass == c0.mm_pass && c.fault_tot == c0.fault_tot &&
-	    c.node == -1)
+	    c.node == -1) {
 		ret = KSFT_PASS;
+		goto out;
+	}
+	/* what a reader of the log needs to tell a kernel bug from a race */
+	if (by_page)
+		log_moved(n0, n1, pages);
+	log_ran_on(&t, ran0);
+	an_log_file("placed: /proc/self/autonuma", "/proc/self/autonuma", "");
+	snprintf(path, sizeof(path), "/proc/self/task/%d/autonuma", t.tid);
+	an_log_file("placed: thread's autonuma", path, "");
+	an_log_file("placed: vmstat", "/proc/vmstat", "autonuma_");
+	an_log_file("placed: vmstat", "/proc/vmstat", "nr_isolated_");
+	an_log_knobs("placed: knob");
 out:
 	toucher_stop(&t);
+free:
+	free(n0);
+	free(n1);
 	an_free(buf, FOLLOW_LEN);
 	return ret;
 }

@@ -752,6 +752,55 @@ void an_log_result(bool ok, const char *fmt, ...)
 }
 
 /*
+ * Log the lines of @path that start with @prefix ("" for all), each after
+ * @tag: the state behind a failed check, for the one who reads the log.
+ */
+void an_log_file(const char *tag, const char *path, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	char line[256];
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		printf("# %s: %s: %s\n", tag, path, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, prefix, plen))
+			printf("# %s: %s", tag, line);
+	fclose(f);
+}
+
+/* Log every knob of AutoNUMA, as "name value", each after @tag. */
+void an_log_knobs(const char *tag)
+{
+	static const char * const dirs[] = { "", "knuma_scand/", "knuma_migrated/" };
+	char path[PATH_MAX], val[AN_VAL_LEN];
+	struct dirent *de;
+	unsigned int i;
+	DIR *d;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", AUTONUMA_DIR, dirs[i]);
+		d = opendir(path);
+		if (!d)
+			continue;
+		while ((de = readdir(d))) {
+			if (de->d_type != DT_REG)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s%s", AUTONUMA_DIR,
+				 dirs[i], de->d_name);
+			if (an_read_file(path, val, sizeof(val)) < 0)
+				continue;
+			val[strcspn(val, "\n")] = '\0';
+			printf("# %s: %s%s %s\n", tag, dirs[i], de->d_name, val);
+		}
+		closedir(d);
+	}
+}
+
+/*
  * Completed scan passes over this process's memory, by knuma_scand or by
  * its own threads: "mm_pass" of /proc/self/autonuma.  knuma_scand skips a
  * process whose pause after its last pass is not over, so its own
@@ -1318,13 +1367,12 @@ static int an_placement_numa_maps(const void *addr, size_t len,
 }
 
 /*
- * Where the pages of [@addr, @addr + @len) are: PFNs from
- * /proc/self/pagemap mapped to nodes (see an_pfn_map_init()).  Does not
- * use move_pages(), which reports -ENOENT for NUMA hinting entries in
- * 6.1.  Pages that are not present (or under migration) count as
- * unknown.  Returns 0 or -errno.
+ * Where the pages of [@addr, @addr + @len) are, from /proc/self/pagemap:
+ * counted in @pl, and, with @nodes, the node of each page there (-1 when
+ * unknown).  Returns 0 or -errno.
  */
-int an_get_placement(const void *addr, size_t len, struct an_placement *pl)
+static int an_pagemap_nodes(const void *addr, size_t len,
+			    struct an_placement *pl, signed char *nodes)
 {
 	unsigned long long ent[512];
 	size_t ps = sysconf(_SC_PAGESIZE), i, n, done = 0;
@@ -1332,8 +1380,6 @@ int an_get_placement(const void *addr, size_t len, struct an_placement *pl)
 	ssize_t ret;
 	int fd, node;
 
-	if (!an_state()->nr_ranges)
-		return an_placement_numa_maps(addr, len, pl);
 	memset(pl, 0, sizeof(*pl));
 	pl->pages = len / ps;
 	pl->how = "pagemap";
@@ -1356,15 +1402,46 @@ int an_get_placement(const void *addr, size_t len, struct an_placement *pl)
 			node = -1;
 			if ((ent[i] & AN_PM_PRESENT) && (ent[i] & AN_PM_PFN_MASK))
 				node = an_pfn_node(ent[i] & AN_PM_PFN_MASK);
-			if (node >= 0 && node < AN_MAX_NODES)
+			if (node < 0 || node >= AN_MAX_NODES)
+				node = -1;
+			if (node >= 0)
 				pl->on[node]++;
 			else
 				pl->unknown++;
+			if (nodes)
+				nodes[done + i] = node;
 		}
 		done += n;
 	}
 	close(fd);
 	return 0;
+}
+
+/*
+ * Where the pages of [@addr, @addr + @len) are: PFNs from
+ * /proc/self/pagemap mapped to nodes (see an_pfn_map_init()).  Does not
+ * use move_pages(), which reports -ENOENT for NUMA hinting entries in
+ * 6.1.  Pages that are not present (or under migration) count as
+ * unknown.  Returns 0 or -errno.
+ */
+int an_get_placement(const void *addr, size_t len, struct an_placement *pl)
+{
+	if (!an_state()->nr_ranges)
+		return an_placement_numa_maps(addr, len, pl);
+	return an_pagemap_nodes(addr, len, pl, NULL);
+}
+
+/*
+ * As an_get_placement(), and the node of each page in @nodes (one entry a
+ * page, -1 when unknown), for a test to tell which pages moved.  Needs the
+ * PFN to node map: -ENOENT without it.
+ */
+int an_get_page_nodes(const void *addr, size_t len, struct an_placement *pl,
+		      signed char *nodes)
+{
+	if (!an_state()->nr_ranges)
+		return -ENOENT;
+	return an_pagemap_nodes(addr, len, pl, nodes);
 }
 
 /*

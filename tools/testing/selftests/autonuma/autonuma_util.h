@@ -86,6 +86,8 @@ int an_proc_value(const char *path, const char *key, long long *val);
 	} while (0)
 
 void an_log_result(bool ok, const char *fmt, ...);
+void an_log_file(const char *tag, const char *path, const char *prefix);
+void an_log_knobs(const char *tag);
 
 /* Time and the program's wall-clock budget. */
 unsigned long long an_now_ms(void);
@@ -174,6 +176,8 @@ int an_place_on_node(char *buf, size_t len, int node);
 int an_pfn_map_init(void);
 const char *an_pfn_map_source(void);
 int an_get_placement(const void *addr, size_t len, struct an_placement *pl);
+int an_get_page_nodes(const void *addr, size_t len, struct an_placement *pl,
+		      signed char *nodes);
 double an_share(const struct an_placement *pl, int node);
 int an_smaps_kb(const void *addr, const char *field, unsigned long *kb);
 
