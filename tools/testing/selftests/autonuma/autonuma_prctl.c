@@ -17,10 +17,12 @@
  *  - a process that opts out while knuma_migratedN holds its pages in a
  *    queue: none of them is migrated, and nr_isolated_* comes back to 0.
  *
- * Each scenario runs in a child process, so that this one never stays
- * opted out.  Placement comes from /proc/self/pagemap (see
- * autonuma_util.h).  Every wait is capped in wall-clock time; the knobs
- * are restored at exit, also on SIGINT and SIGTERM.
+ * Each point is a test of its own (kselftest_harness.h); each scenario
+ * runs in a child process of its test, so that the test never stays opted
+ * out.  Placement comes from /proc/self/pagemap (see autonuma_util.h).
+ * Every wait is capped in wall-clock time; the knobs are saved once,
+ * every scenario switches AutoNUMA on with the fast knobs, and the program
+ * puts them back at exit, also on SIGINT and SIGTERM.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,7 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../kselftest.h"
+#include "../kselftest_harness.h"
 #include "autonuma_util.h"
 
 #ifndef PR_SET_AUTONUMA_DISABLE
@@ -61,7 +63,11 @@
 #define QUEUE_DRAIN_MS		(QUEUE_SLEEP_MS + 3000)
 #define TOUCH_PAUSE_MS		5
 #define BUDGET_SECS		400
-#define NR_TESTS		10
+/* timeouts of the scenarios: their wall-clock caps and a minute more */
+#define FOLLOW_TIMEOUT		(FOLLOW_CAP_MS / 1000 + 60)
+#define OUT_TIMEOUT		(OUT_CAP_MS / 1000 + 60)
+#define PLACED_TIMEOUT		((FOLLOW_CAP_MS + 2 * OUT_CAP_MS) / 1000 + 60)
+#define QUEUE_TIMEOUT		((QUEUE_FILL_CAP_MS + QUEUE_DRAIN_MS) / 1000 + 60)
 
 /* Exit codes of the "--report" mode: REPORT_BASE + PR_GET's answer. */
 #define REPORT_BASE		10
@@ -117,14 +123,6 @@ static int in_child(int (*fn)(void *), void *arg)
 		return KSFT_FAIL;
 	}
 	return WEXITSTATUS(status);
-}
-
-static void result(int ret, const char *what)
-{
-	if (ret == KSFT_SKIP)
-		ksft_test_result_skip("%s\n", what);
-	else
-		ksft_test_result(ret == KSFT_PASS, "%s\n", what);
 }
 
 /* ---- a thread that keeps touching a buffer ---- */
@@ -321,6 +319,10 @@ static void counters(pid_t tid, struct counters *c)
  * running with AutoNUMA on: the opted-out children never are.  Make sure
  * this process is, by running until its working set shows up in
  * /proc/self/autonuma (a tick queues the task_work that registers it).
+ * It stays listed while it sleeps in waitpid() only as long as AutoNUMA
+ * is not switched off: a switch off and on again drops every process,
+ * also one registered just after it, when knuma_scand acts on the switch
+ * late, and a process that sleeps does not register again.
  */
 static int register_self(void)
 {
@@ -337,19 +339,22 @@ static int register_self(void)
 	return 0;
 }
 
-/* ---- 1-3: the calls themselves ---- */
+/* ---- the calls themselves, wherever AutoNUMA is built ---- */
 
-static void test_get(void)
+TEST(get)
 {
 	int a = get_disable(), b, c, d;
+	bool ok;
 
 	b = set_disable(1) ? -errno : get_disable();
 	c = set_disable(0) ? -errno : get_disable();
 	d = set_disable(0) ? -errno : get_disable();
 	ksft_print_msg("get: %d at start, %d after set 1, %d after set 0, %d after set 0 again\n",
 		       a < 0 ? -errno : a, b, c, d);
-	ksft_test_result(a == 0 && b == 1 && c == 0 && d == 0,
-			 "get: PR_GET_AUTONUMA_DISABLE reports 0, then 1 after PR_SET_AUTONUMA_DISABLE 1, 0 after 0\n");
+	ok = a == 0 && b == 1 && c == 0 && d == 0;
+	an_log_result(ok,
+		      "get: PR_GET_AUTONUMA_DISABLE reports 0, then 1 after PR_SET_AUTONUMA_DISABLE 1, 0 after 0\n");
+	EXPECT_TRUE(ok);
 }
 
 static bool einval(const char *what, int option, unsigned long a2,
@@ -364,7 +369,7 @@ static bool einval(const char *what, int option, unsigned long a2,
 	return false;
 }
 
-static void test_invalid(void)
+TEST(invalid)
 {
 	const int set = PR_SET_AUTONUMA_DISABLE, get = PR_GET_AUTONUMA_DISABLE;
 	bool ok = true;
@@ -401,22 +406,24 @@ static void test_invalid(void)
 		}
 	}
 	set_disable(0);
-	ksft_test_result(ok,
-			 "invalid: arg2 not 0/1 (set) or not 0 (get), non-zero arg3..arg5, later kernels' PR_SET/GET_MDWE: EINVAL, setting unchanged\n");
+	an_log_result(ok,
+		      "invalid: arg2 not 0/1 (set) or not 0 (get), non-zero arg3..arg5, later kernels' PR_SET/GET_MDWE: EINVAL, setting unchanged\n");
+	EXPECT_TRUE(ok);
 }
 
-static void test_proc(void)
+TEST(proc)
 {
 	bool ok;
 
 	ok = proc_says(0);
 	ok &= !set_disable(1) && proc_says(1);
 	ok &= !set_disable(0) && proc_says(0);
-	ksft_test_result(ok,
-			 "proc: /proc/self/status AutoNUMA_disabled and /proc/self/autonuma disabled follow the setting\n");
+	an_log_result(ok,
+		      "proc: /proc/self/status AutoNUMA_disabled and /proc/self/autonuma disabled follow the setting\n");
+	EXPECT_TRUE(ok);
 }
 
-/* ---- 4-5: fork and exec ---- */
+/* ---- fork and exec ---- */
 
 /* What PR_GET says, checked against /proc, as an exit code. */
 static int report_child(void *arg)
@@ -442,13 +449,14 @@ static int fork_inherit(void *arg)
 	return ret == REPORT_BASE + want ? KSFT_PASS : KSFT_FAIL;
 }
 
-static void test_fork(void)
+TEST(fork_inherits)
 {
 	int on = in_child(fork_inherit, (void *)1L);
 	int off = in_child(fork_inherit, (void *)0L);
+	bool ok = on == KSFT_PASS && off == KSFT_PASS;
 
-	ksft_test_result(on == KSFT_PASS && off == KSFT_PASS,
-			 "fork: a child reports its parent's setting (1, and 0)\n");
+	an_log_result(ok, "fork: a child reports its parent's setting (1, and 0)\n");
+	EXPECT_TRUE(ok);
 }
 
 static int exec_child(void *arg)
@@ -462,18 +470,19 @@ static int exec_child(void *arg)
 	return REPORT_ERROR;
 }
 
-static void test_exec(void)
+TEST(exec_keeps)
 {
 	int on = in_child(exec_child, (void *)1L);
 	int off = in_child(exec_child, (void *)0L);
+	bool ok = on == REPORT_BASE + 1 && off == REPORT_BASE;
 
 	ksft_print_msg("exec: after exec the program reports %d (set 1) and %d (set 0)\n",
 		       on - REPORT_BASE, off - REPORT_BASE);
-	ksft_test_result(on == REPORT_BASE + 1 && off == REPORT_BASE,
-			 "exec: the setting is kept across execve() (1, and 0)\n");
+	an_log_result(ok, "exec: the setting is kept across execve() (1, and 0)\n");
+	EXPECT_TRUE(ok);
 }
 
-/* ---- 6-8: opted out before placement, with a control ---- */
+/* ---- opted out before placement, with a control ---- */
 
 struct follow_goal {
 	const char *buf;
@@ -576,7 +585,7 @@ out:
 	return ret;
 }
 
-/* ---- 9: opted out after placement ---- */
+/* ---- opted out after placement ---- */
 
 /*
  * Which pages of the buffer changed node between @n0 and @n1 (-1: not
@@ -735,7 +744,7 @@ free:
 	return ret;
 }
 
-/* ---- 10: opted out while its pages wait in a migration queue ---- */
+/* ---- opted out while its pages wait in a migration queue ---- */
 
 static int queued_child(void *arg)
 {
@@ -800,11 +809,84 @@ out:
 	return ret;
 }
 
-int main(int argc, char **argv)
+/* ---- the scenarios: AutoNUMA running, with the fast knobs ---- */
+
+/* Why the scenarios cannot run here, or NULL: set in main(). */
+static const char *unusable;
+static char why[256];
+
+FIXTURE(running) {
+};
+
+FIXTURE_SETUP(running)
 {
 	const char *failed = "";
-	bool usable;
-	char why[256];
+	int ret;
+
+	if (unusable)
+		SKIP(return, "needs AutoNUMA running on 2 nodes: %s", unusable);
+	/*
+	 * Not an_restore_knobs() first: it switches AutoNUMA off and on,
+	 * which can drop this process from knuma_scand's list right after
+	 * register_self() (see there), and the scenarios that wait for its
+	 * passes would wait for none.
+	 */
+	ret = an_enable();
+	ASSERT_EQ(0, ret) TH_LOG("cannot set enabled to 1: %s", strerror(-ret));
+	ret = an_set_fast_knobs(&failed);
+	ASSERT_EQ(0, ret) TH_LOG("cannot set %s: %s", failed, strerror(-ret));
+	ret = register_self();
+	ASSERT_EQ(0, ret) TH_LOG("this process is not registered with knuma_scand: %s",
+				 strerror(-ret));
+}
+
+/* The knobs are put back at exit, not here: see FIXTURE_SETUP(). */
+FIXTURE_TEARDOWN(running)
+{
+}
+
+/* Run scenario @fn(@arg) in a child process; @what describes it. */
+static void scenario(struct __test_metadata *_metadata, int (*fn)(void *),
+		     void *arg, const char *what)
+{
+	int ret = in_child(fn, arg);
+
+	an_log_result(ret == KSFT_PASS, "%s", what);
+	EXPECT_EQ(KSFT_PASS, ret);
+}
+
+TEST_F_TIMEOUT(running, control, FOLLOW_TIMEOUT)
+{
+	scenario(_metadata, follow_child, (void *)0L,
+		 "control: memory of a process that did not opt out follows its thread\n");
+}
+
+TEST_F_TIMEOUT(running, before, OUT_TIMEOUT)
+{
+	scenario(_metadata, follow_child, (void *)1L,
+		 "before: opted out before placement: not scanned, no fault counted, nothing migrated\n");
+}
+
+TEST_F_TIMEOUT(running, fork, OUT_TIMEOUT)
+{
+	scenario(_metadata, follow_child, (void *)2L,
+		 "fork: a child forked after the opt-out is not scanned and nothing of it migrates\n");
+}
+
+TEST_F_TIMEOUT(running, after, PLACED_TIMEOUT)
+{
+	scenario(_metadata, placed_child, NULL,
+		 "after: opted out once placed: no page migrated or queued, no task moved, counters stop\n");
+}
+
+TEST_F_TIMEOUT(running, queued, QUEUE_TIMEOUT)
+{
+	scenario(_metadata, queued_child, NULL,
+		 "queued: opted out while its pages wait in a queue: none migrated, nr_isolated_* back to 0\n");
+}
+
+int main(int argc, char **argv)
+{
 	int ret;
 
 	page_size = sysconf(_SC_PAGESIZE);
@@ -812,56 +894,24 @@ int main(int argc, char **argv)
 		return report_child(NULL);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	ksft_print_header();
 	if (access(AUTONUMA_DIR, F_OK)) {
 		ret = get_disable();
-		ksft_exit_skip("no %s (CONFIG_AUTONUMA=n): PR_GET_AUTONUMA_DISABLE gives %d (%s)\n",
-			       AUTONUMA_DIR, ret, ret < 0 ? strerror(errno) : "no error");
+		an_exit_skip("no %s (CONFIG_AUTONUMA=n): PR_GET_AUTONUMA_DISABLE gives %d (%s)\n",
+			     AUTONUMA_DIR, ret, ret < 0 ? strerror(errno) : "no error");
 	}
-	usable = !an_why_unusable(why, sizeof(why));
-	ksft_set_plan(NR_TESTS);
-
-	/* the calls work wherever AutoNUMA is built */
-	test_get();
-	test_invalid();
-	test_proc();
-	test_fork();
-	test_exec();
-
-	if (!usable) {
-		ksft_print_msg("%s\n", why);
-		for (ret = 0; ret < NR_TESTS - 5; ret++)
-			ksft_test_result_skip("needs AutoNUMA running on 2 nodes\n");
-		ksft_finished();
-	}
+	/* the calls work wherever AutoNUMA is built, the scenarios need it on */
+	unusable = an_why_unusable(why, sizeof(why));
+	if (unusable)
+		return test_harness_run(argc, argv);
 	ret = an_save_all_knobs();
 	if (ret)
-		ksft_exit_fail_msg("cannot save the knobs: %s\n", strerror(-ret));
+		an_exit_fail("cannot save the knobs: %s\n", strerror(-ret));
 	ret = an_enable();
 	if (ret)
-		ksft_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
-	ret = an_set_fast_knobs(&failed);
-	if (ret)
-		ksft_exit_fail_msg("cannot set %s: %s\n", failed, strerror(-ret));
-	ret = register_self();
-	if (ret)
-		ksft_exit_fail_msg("this process is not registered with knuma_scand: %s\n",
-				   strerror(-ret));
+		an_exit_skip("cannot set enabled to 1: %s\n", strerror(-ret));
+	an_restore_knobs();
 	if (an_pfn_map_init())
 		ksft_print_msg("no PFN to node map: placement from numa_maps\n");
 	an_set_budget(BUDGET_SECS);
-
-	result(in_child(follow_child, (void *)0L),
-	       "control: memory of a process that did not opt out follows its thread");
-	result(in_child(follow_child, (void *)1L),
-	       "before: opted out before placement: not scanned, no fault counted, nothing migrated");
-	result(in_child(follow_child, (void *)2L),
-	       "fork: a child forked after the opt-out is not scanned and nothing of it migrates");
-	result(in_child(placed_child, NULL),
-	       "after: opted out once placed: no page migrated or queued, no task moved, counters stop");
-	result(in_child(queued_child, NULL),
-	       "queued: opted out while its pages wait in a queue: none migrated, nr_isolated_* back to 0");
-
-	ksft_finished();
-	return 0;
+	return test_harness_run(argc, argv);
 }
