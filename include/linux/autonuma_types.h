@@ -28,7 +28,7 @@ struct mm_struct;
  *	task to its node (no idle CPU, no partner, affinity); after a few,
  *	its memory follows it instead
  * @next_balance: jiffies before which the tick does not queue the
- *	balancer (&task_struct.autonuma_work) again
+ *	balancer (&task_struct.numa_work) again
  * @numa_fault_pass: scan pass of the task's mm that the counters belong to;
  *	when the mm's pass moves on, the counters are halved (decay)
  * @numa_fault_tot: sum of @numa_fault over all nodes
@@ -41,7 +41,7 @@ struct mm_struct;
  *	with it without touching the mm
  *
  * Hung off &task_struct.sched_autonuma, allocated by the task itself from
- * &task_struct.autonuma_work the first time it runs while AutoNUMA is on
+ * &task_struct.numa_work the first time it runs while AutoNUMA is on
  * (or at fork when it inherits its parent's: autonuma_sched_fork()), and
  * freed with the task.  The counters are
  * written only by the task itself (from its hinting faults and its

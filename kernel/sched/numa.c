@@ -72,8 +72,6 @@ static unsigned long *sa_mm_fault(struct sched_autonuma *sa)
 	return sa->numa_fault + nr_node_ids;
 }
 
-static void autonuma_task_work(struct callback_head *work);
-
 static struct sched_autonuma *sched_autonuma_new(int node)
 {
 	struct sched_autonuma *sa;
@@ -102,9 +100,6 @@ int sched_autonuma_alloc(struct task_struct *tsk, struct task_struct *orig,
 			 int node)
 {
 	tsk->sched_autonuma = NULL;
-	init_task_work(&tsk->autonuma_work, autonuma_task_work);
-	/* not queued: task_work_add() links it elsewhere */
-	tsk->autonuma_work.next = &tsk->autonuma_work;
 	return 0;
 }
 
@@ -719,7 +714,7 @@ static void autonuma_task_work(struct callback_head *work)
 	u64 start, mid, runtime = 0;
 	unsigned long pages;
 
-	WARN_ON_ONCE(work != &p->autonuma_work);
+	WARN_ON_ONCE(work != &p->numa_work);
 	work->next = work;	/* may be queued again */
 	if (!autonuma_enabled())
 		return;
@@ -764,15 +759,15 @@ static void autonuma_task_work(struct callback_head *work)
  * __autonuma_task_tick - queue the balancer for the running task
  * @curr: the task running on this CPU, from task_tick_fair()
  *
- * Cheap: at most once per AUTONUMA_BALANCE_MS per task, it queues a
- * task_work that runs the balancer when @curr returns to user space.  A
- * task whose process opted out gets none; the tick keeps its copy of the
- * opt-out in step with its mm.
+ * Cheap: at most once per AUTONUMA_BALANCE_MS per task, it queues
+ * &task_struct.numa_work to run the balancer when @curr returns to user
+ * space.  A task whose process opted out gets none; the tick keeps its
+ * copy of the opt-out in step with its mm.
  */
 void __autonuma_task_tick(struct task_struct *curr)
 {
 	struct sched_autonuma *sa = curr->sched_autonuma;
-	struct callback_head *work = &curr->autonuma_work;
+	struct callback_head *work = &curr->numa_work;
 
 	if (!curr->mm || (curr->flags & (PF_EXITING | PF_KTHREAD)))
 		return;
@@ -785,7 +780,12 @@ void __autonuma_task_tick(struct task_struct *curr)
 			return;
 		sa->next_balance = jiffies + msecs_to_jiffies(AUTONUMA_BALANCE_MS);
 	}
-	/* without statistics yet, the work allocates them */
+	/*
+	 * NUMA balancing queues task_numa_work() on the same head: each side
+	 * sets its own function, and only while the head is not queued.
+	 * Without statistics yet, the work allocates them.
+	 */
+	work->func = autonuma_task_work;
 	task_work_add(curr, work, TWA_RESUME);
 }
 
