@@ -178,6 +178,32 @@ no_page_ext() {
 	fi
 }
 
+# slab_field NAME CACHE FIELD: FIELD (object_size, slab_size) of slab
+# CACHE as guest NAME printed it at boot (guest/init), empty if it did not.
+slab_field() {
+	sed -n "s/^HARNESS-SLAB $2 .*$3 \([0-9]*\).*/\1/p" "$OUT/$1.console" 2>/dev/null | head -1
+}
+
+# same_footprint AUTONUMA-GUEST NB-GUEST: AutoNUMA built in adds nothing
+# to the per-task and per-process slab objects of a kernel that has
+# upstream NUMA balancing (the numa_balancing flavour, as Debian's):
+# task_struct the same object size (AutoNUMA's one pointer fits its
+# padding, its task_work is NUMA balancing's numa_work), mm_struct the
+# same slab stride (its object is 8 bytes larger: see bench/ZERO-COST.md).
+same_footprint() {
+	for cf in task_struct:object_size mm_struct:slab_size; do
+		c=${cf%%:*} f=${cf#*:}
+		a=$(slab_field "$1" "$c" "$f") b=$(slab_field "$2" "$c" "$f")
+		if [ -z "$a" ] || [ -z "$b" ]; then
+			notok "$c $f: not printed by $1 ('$a') or $2 ('$b')"
+		elif [ "$a" = "$b" ]; then
+			ok "$c $f with AutoNUMA built in equals numa_balancing's ($a B)"
+		else
+			notok "$c $f with AutoNUMA built in $a B, numa_balancing's $b B"
+		fi
+	done
+}
+
 "$HARNESS/deps.sh"
 "$HARNESS/source.sh"
 echo "# base kernel $(base_version) (Debian linux-source-6.1 $(debian_version))"
@@ -271,6 +297,7 @@ if step assemble "$HARNESS/assemble.sh"; then
 		guest numa_balancing-2node --flavour numa_balancing --nodes 2 \
 			--run kselftest \
 			--append "kselftest_tests=autonuma:autonuma_policy kunit.enable=0"
+		same_footprint autonuma-2node numa_balancing-2node
 	fi
 	# Generic KASAN on top of the debug options, and the distribution's
 	# default of upstream NUMA balancing on at boot: the guest script
