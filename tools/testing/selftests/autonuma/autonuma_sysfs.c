@@ -5,7 +5,9 @@
  * Checks the knobs in /sys/kernel/mm/autonuma/: every valid value written
  * takes effect, every class of bad write fails with EINVAL and leaves the
  * old value alone, non-root users cannot write, and "enabled" excludes
- * upstream NUMA balancing (/proc/sys/kernel/numa_balancing) both ways.
+ * upstream NUMA balancing (/proc/sys/kernel/numa_balancing) both ways,
+ * and a task that ran under one of them is served by the other after a
+ * switch (the two share the task's numa_work).
  * The read-only counters of knuma_scand, knuma_migrated and the scheduler
  * have mode 0444, read as a decimal number and cannot be written, not even
  * by root.
@@ -24,6 +26,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -770,6 +774,146 @@ TEST_F(sysfs, numa_balancing_1_vs_enabled)
 TEST_F(sysfs, numa_balancing_2_vs_enabled)
 {
 	numa_balancing_vs_enabled(_metadata, self->enabled, "2");
+}
+
+/*
+ * How long each side gets to reach a running task after a switch (times
+ * the test scale, up to SWITCH_PHASE_MAX_MS).
+ */
+#define SWITCH_PHASE_MS		20000
+#define SWITCH_PHASE_MAX_MS	80000
+#define SWITCH_SPIN_BYTES	(4UL << 20)
+
+/* A task that only spins over its memory, until its parent dies. */
+static pid_t start_spinner(void)
+{
+	pid_t pid = fork();
+	char *buf;
+	unsigned long i;
+
+	if (pid)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
+	buf = mmap(NULL, SWITCH_SPIN_BYTES, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		_exit(1);
+	for (;;) {
+		for (i = 0; i < SWITCH_SPIN_BYTES; i += 4096)
+			buf[i]++;
+		/* the stores are the point: keep them */
+		asm volatile("" : : "r" (buf) : "memory");
+	}
+}
+
+/* NUMA balancing's completed scans of @pid's mm, -1 when unknown. */
+static long long nb_scan_seq(pid_t pid)
+{
+	char path[AN_PATH_LEN];
+	long long seq;
+
+	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
+	if (an_proc_value(path, "mm->numa_scan_seq", &seq))
+		return -1;
+	return seq;
+}
+
+/* Has @pid allocated its AutoNUMA statistics (from its task_work)? */
+static bool an_has_stats(pid_t pid)
+{
+	char path[AN_PATH_LEN];
+	long long val;
+
+	snprintf(path, sizeof(path), "/proc/%d/autonuma", pid);
+	return !an_proc_value(path, "fault_pass", &val);
+}
+
+/* Wait for NUMA balancing to finish a scan of @pid's mm after @seq. */
+static bool wait_nb_scan(pid_t pid, long long seq, unsigned long long cap)
+{
+	unsigned long long end = an_now_ms() + cap;
+
+	do {
+		if (nb_scan_seq(pid) > seq)
+			return true;
+		an_sleep_ms(AN_POLL_MS);
+	} while (an_now_ms() < end);
+	return false;
+}
+
+static bool wait_an_stats(pid_t pid, unsigned long long cap)
+{
+	unsigned long long end = an_now_ms() + cap;
+
+	do {
+		if (an_has_stats(pid))
+			return true;
+		an_sleep_ms(AN_POLL_MS);
+	} while (an_now_ms() < end);
+	return false;
+}
+
+/*
+ * AutoNUMA and NUMA balancing queue their task_work on the same head,
+ * task_struct.numa_work, each setting its own callback: one task, kept
+ * running, is scanned by NUMA balancing, then gets its AutoNUMA statistics
+ * (only AutoNUMA's work allocates them), then is scanned by NUMA balancing
+ * again.  A side that queued the head with the other's callback left in
+ * it would never reach the task.
+ */
+TEST_F_TIMEOUT(sysfs, switch_shares_task_work, 3 * SWITCH_PHASE_MAX_MS / 1000 + 30)
+{
+	unsigned long long cap = SWITCH_PHASE_MS * an_test_scale();
+	long long seq;
+	pid_t pid;
+	int status;
+	bool ok;
+
+	if (!have_nb())
+		SKIP(return, "switch: no %s", NUMA_BALANCING_PATH);
+	if (cap > SWITCH_PHASE_MAX_MS)
+		cap = SWITCH_PHASE_MAX_MS;
+	ksft_print_msg("switch: NUMA balancing, AutoNUMA, NUMA balancing reach a task\n");
+	ASSERT_TRUE(preset(self->enabled, 0));
+	pid = start_spinner();
+	ASSERT_LT(0, pid);
+	/* a fork copies the count of its parent's mm */
+	an_sleep_ms(100);
+	seq = nb_scan_seq(pid);
+	ASSERT_LE(0, seq);
+
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 1));
+	ok = wait_nb_scan(pid, seq, cap);
+	if (!ok)
+		ksft_print_msg("switch: no scan by NUMA balancing in %llu ms\n",
+			       cap);
+	EXPECT_TRUE(ok);
+
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 0));
+	ASSERT_TRUE(preset(self->enabled, 1));
+	ok = wait_an_stats(pid, cap);
+	if (!ok)
+		ksft_print_msg("switch: no AutoNUMA statistics in the task after %llu ms\n",
+			       cap);
+	EXPECT_TRUE(ok);
+
+	ASSERT_TRUE(preset(self->enabled, 0));
+	/* a scan queued before the switch may still complete: count after */
+	an_sleep_ms(200);
+	seq = nb_scan_seq(pid);
+	ASSERT_LE(0, seq);
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 1));
+	ok = wait_nb_scan(pid, seq, cap);
+	if (!ok)
+		ksft_print_msg("switch: no new scan by NUMA balancing in %llu ms (seq %lld)\n",
+			       cap, nb_scan_seq(pid));
+	EXPECT_TRUE(ok);
+
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 0));
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
 }
 
 static bool check_restored(const char *path)
