@@ -821,7 +821,7 @@ static long long nb_scan_seq(pid_t pid)
 }
 
 /* Has @pid allocated its AutoNUMA statistics (from its task_work)? */
-static bool an_has_stats(pid_t pid)
+static bool an_has_stats(pid_t pid, long long unused)
 {
 	char path[AN_PATH_LEN];
 	long long val;
@@ -830,29 +830,49 @@ static bool an_has_stats(pid_t pid)
 	return !an_proc_value(path, "fault_pass", &val);
 }
 
-/* Wait for NUMA balancing to finish a scan of @pid's mm after @seq. */
-static bool wait_nb_scan(pid_t pid, long long seq, unsigned long long cap)
+/* Has NUMA balancing finished a scan of @pid's mm after @seq? */
+static bool nb_scanned_after(pid_t pid, long long seq)
+{
+	return nb_scan_seq(pid) > seq;
+}
+
+/* Poll @done(@pid, @arg) for up to @cap ms. */
+static bool wait_until(bool (*done)(pid_t, long long), pid_t pid,
+		       long long arg, unsigned long long cap)
 {
 	unsigned long long end = an_now_ms() + cap;
 
 	do {
-		if (nb_scan_seq(pid) > seq)
+		if (done(pid, arg))
 			return true;
 		an_sleep_ms(AN_POLL_MS);
 	} while (an_now_ms() < end);
 	return false;
 }
 
-static bool wait_an_stats(pid_t pid, unsigned long long cap)
+/*
+ * One NUMA balancing phase of switch_shares_task_work: after @settle_ms
+ * (for a scan already under way to end), switch NUMA balancing on and
+ * wait up to @cap ms for it to finish a new scan of @pid's mm; @what
+ * names the phase when it does not.
+ */
+static void nb_phase(struct __test_metadata *_metadata, pid_t pid,
+		     unsigned long long settle_ms, unsigned long long cap,
+		     const char *what)
 {
-	unsigned long long end = an_now_ms() + cap;
+	long long seq;
+	bool ok;
 
-	do {
-		if (an_has_stats(pid))
-			return true;
-		an_sleep_ms(AN_POLL_MS);
-	} while (an_now_ms() < end);
-	return false;
+	an_sleep_ms(settle_ms);
+	seq = nb_scan_seq(pid);
+	ASSERT_LE(0, seq);
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 1));
+	ok = wait_until(nb_scanned_after, pid, seq, cap);
+	if (!ok)
+		ksft_print_msg("switch: no %s by NUMA balancing in %llu ms (seq %lld, then %lld)\n",
+			       what, cap, seq, nb_scan_seq(pid));
+	EXPECT_TRUE(ok);
+	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 0));
 }
 
 /*
@@ -866,7 +886,6 @@ static bool wait_an_stats(pid_t pid, unsigned long long cap)
 TEST_F_TIMEOUT(sysfs, switch_shares_task_work, 3 * SWITCH_PHASE_MAX_MS / 1000 + 30)
 {
 	unsigned long long cap = SWITCH_PHASE_MS * an_test_scale();
-	long long seq;
 	pid_t pid;
 	int status;
 	bool ok;
@@ -879,21 +898,11 @@ TEST_F_TIMEOUT(sysfs, switch_shares_task_work, 3 * SWITCH_PHASE_MAX_MS / 1000 + 
 	ASSERT_TRUE(preset(self->enabled, 0));
 	pid = start_spinner();
 	ASSERT_LT(0, pid);
-	/* a fork copies the count of its parent's mm */
-	an_sleep_ms(100);
-	seq = nb_scan_seq(pid);
-	ASSERT_LE(0, seq);
+	/* a fork copies the count of its parent's mm: wait for the child's */
+	nb_phase(_metadata, pid, 100, cap, "scan");
 
-	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 1));
-	ok = wait_nb_scan(pid, seq, cap);
-	if (!ok)
-		ksft_print_msg("switch: no scan by NUMA balancing in %llu ms\n",
-			       cap);
-	EXPECT_TRUE(ok);
-
-	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 0));
 	ASSERT_TRUE(preset(self->enabled, 1));
-	ok = wait_an_stats(pid, cap);
+	ok = wait_until(an_has_stats, pid, 0, cap);
 	if (!ok)
 		ksft_print_msg("switch: no AutoNUMA statistics in the task after %llu ms\n",
 			       cap);
@@ -901,17 +910,8 @@ TEST_F_TIMEOUT(sysfs, switch_shares_task_work, 3 * SWITCH_PHASE_MAX_MS / 1000 + 
 
 	ASSERT_TRUE(preset(self->enabled, 0));
 	/* a scan queued before the switch may still complete: count after */
-	an_sleep_ms(200);
-	seq = nb_scan_seq(pid);
-	ASSERT_LE(0, seq);
-	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 1));
-	ok = wait_nb_scan(pid, seq, cap);
-	if (!ok)
-		ksft_print_msg("switch: no new scan by NUMA balancing in %llu ms (seq %lld)\n",
-			       cap, nb_scan_seq(pid));
-	EXPECT_TRUE(ok);
+	nb_phase(_metadata, pid, 200, cap, "new scan");
 
-	ASSERT_TRUE(preset(NUMA_BALANCING_PATH, 0));
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 }
