@@ -21,6 +21,7 @@ cp=$PRISTINE/scripts/checkpatch.pl
 mails=$BUILD/patches
 [ -f "$cp" ] || die "no pristine tree: run harness/source.sh"
 ls "$mails"/0001-*.patch >/dev/null 2>&1 || die "no exported series: run harness/patches.sh"
+who="$IDENT_NAME <$IDENT_EMAIL>"
 bad=0
 for p in "$mails"/00[0-9][0-9]-*.patch; do
 	case $p in
@@ -28,7 +29,6 @@ for p in "$mails"/00[0-9][0-9]-*.patch; do
 	esac
 	(cd "$TREE" && GIT_DIR=/nonexistent perl "$cp" --strict --quiet --ignore FILE_PATH_CHANGES "$p") ||
 		{ msg "checkpatch: ${p##*/}"; bad=1; }
-	who="$IDENT_NAME <$IDENT_EMAIL>"
 	# the From: header, with its folded continuation lines
 	from=$(awk '/^$/ { exit } /^From: / { f = 1; v = substr($0, 7); next }
 		f && /^[ \t]/ { sub(/^[ \t]+/, " "); v = v $0; next } { f = 0 }
