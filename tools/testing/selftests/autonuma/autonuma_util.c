@@ -840,17 +840,30 @@ int an_mm_pass(unsigned long long *val)
  * a slow kernel see a fraction of the work @k passes of a fast one see (the
  * memory of autonuma_prctl's control followed its thread in 4 passes and
  * 1.1 s on the autonuma kernel, in 29 passes and 6.5 s under KASAN).  Waits
- * for nothing to happen over @k passes only get longer.
+ * for nothing to happen over @k passes only get longer.  A test whose
+ * bound is a number of passes, not an amount of work, waits with
+ * an_wait_passes().
  */
 enum an_wait_end
 an_wait_full_scans(unsigned long long k, unsigned long long cap_ms,
 		   bool (*done)(void *arg), void *arg, struct an_wait *w)
 {
+	return an_wait_passes(k * an_test_scale(), cap_ms, done, arg, w);
+}
+
+/*
+ * an_wait_full_scans() for exactly @k passes on any kernel: for a bound
+ * that the number of passes sets (a page takes at most one hinting fault
+ * per pass), which more passes would loosen.
+ */
+enum an_wait_end
+an_wait_passes(unsigned long long k, unsigned long long cap_ms,
+	       bool (*done)(void *arg), void *arg, struct an_wait *w)
+{
 	unsigned long long start, last, cur, t0, moved, now;
 
 	w->scans = 0;
 	w->ms = 0;
-	k *= an_test_scale();
 	cap_ms = an_budget_ms(cap_ms);
 	t0 = an_now_ms();
 	moved = t0;

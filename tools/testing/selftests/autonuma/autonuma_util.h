@@ -129,6 +129,10 @@ enum an_wait_end an_wait_full_scans(unsigned long long k,
 				    unsigned long long cap_ms,
 				    bool (*done)(void *arg), void *arg,
 				    struct an_wait *w);
+enum an_wait_end an_wait_passes(unsigned long long k,
+				unsigned long long cap_ms,
+				bool (*done)(void *arg), void *arg,
+				struct an_wait *w);
 
 /*
  * Counters: /proc/vmstat, and snapshots by name (a name with a '/' is a
