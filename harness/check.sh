@@ -78,7 +78,7 @@ guest() {
 	step "$name-boot" "$HARNESS/qemu.sh" --log "$log" "$@" || true
 	[ -f "$log" ] || return 0
 	awk -f "$HARNESS/tap.awk" "$log" >"$OUT/$name.tap"
-	sed -n "s/^FAIL /FAIL - $name: /p" "$OUT/$name.tap"
+	sed -n -e "s/^FAIL /FAIL - $name: /p" -e 's/^DIAG /    | /p' "$OUT/$name.tap"
 	set -- $(sed -n 's/^RESULTS //p' "$OUT/$name.tap")
 	pass=$((pass + $1))
 	skip=$((skip + $2))

@@ -8,10 +8,17 @@
 # failed parent whose children all passed (a test program that crashed or
 # exited non-zero after its last result), which counts as one failure.
 #
-# Prints one line per failure ("FAIL <name>"), one per kselftest program
+# Prints one line per failure ("FAIL <name>"), followed by the last
+# DIAG_MAX lines the log printed since the result before it ("DIAG <line>":
+# a test's own diagnostics, so that a failure seen only in a CI log can
+# be told apart from another), one per kselftest program
 # that skipped as a whole ("SKIPPED <name>": its exit status was
 # KSFT_SKIP, whatever it printed before; check.sh decides where that is a
 # failure) and a last line "RESULTS pass skip fail".
+
+BEGIN {
+	DIAG_MAX = 30
+}
 
 function depth_of(s,    d) {
 	d = 0
@@ -29,8 +36,11 @@ function depth_of(s,    d) {
 	sub(/\r$/, "", line)
 	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)
 	d = depth_of(line)
-	if (rest !~ /^(not ok|ok) [0-9]+/)
+	if (rest !~ /^(not ok|ok) [0-9]+/) {
+		diag[ndiag % DIAG_MAX] = line
+		ndiag++
 		next
+	}
 	ok = (rest ~ /^ok /)
 	skip = (rest ~ /# *(SKIP|skip)/)
 	name = rest
@@ -54,7 +64,11 @@ function depth_of(s,    d) {
 	} else {
 		fail++
 		print "FAIL " name
+		i = ndiag > DIAG_MAX ? ndiag - DIAG_MAX : 0
+		for (; i < ndiag; i++)
+			print "DIAG " diag[i % DIAG_MAX]
 	}
+	ndiag = 0
 	if (!ok && !skip)
 		childfail[d] = 1
 	lastdepth = d
