@@ -59,22 +59,22 @@
 #define POLICY_CAP_MS		60000
 
 #define SHARED_LEN		(16 * SZ_1M)
+/*
+ * The passes the shared pages are used in turns for, and with them the
+ * migrations per page allowed: a pass gives a page at most one hinting
+ * fault, and the filter's hold-off lets a page that moved b times move
+ * again only after 4^b + 1 consecutive faults from one node
+ * (shared_moves_within()).  Even a page queued before the wait starts,
+ * which moves at no fault of it, needs 5 + 17 faults more to move twice
+ * again: more than 20 passes (and the one in progress when the wait
+ * starts) can give, so 2 moves per page are allowed.  The bound holds
+ * whatever the turns' timing, so the wait is SHARED_SCANS passes on every
+ * kernel, not an_test_scale() times as many: on the kasan kernel (scale
+ * 3) 60 passes let a page used from one node for 22 of them in a row move
+ * a third time.
+ */
 #define SHARED_SCANS		20
 #define SHARED_TURN_MS		50
-/*
- * Migrations per page allowed over SHARED_SCANS passes: a pass gives a
- * page at most one hinting fault, and the filter's hold-off lets a page
- * that moved b times move again only after 4^b + 1 consecutive faults
- * from one node (shared_moves_within()).  Even a page queued before the
- * wait starts, which moves at no fault of it, needs 5 + 17 faults more to
- * move twice again: more than SHARED_SCANS passes (and the one in
- * progress when the wait starts) can give.  The bound holds whatever the
- * turns' timing, so the wait is SHARED_SCANS passes on every kernel, not
- * an_test_scale() times as many: on the kasan kernel (scale 3) 60 passes
- * let a page used from one node for 22 of them in a row move a third
- * time.
- */
-#define SHARED_MAX_PER_PAGE	2
 #define SHARED_CAP_MS		90000
 /*
  * Then one node alone: they follow, but a page AutoNUMA moved b times
@@ -1166,8 +1166,9 @@ free:
 	an_free(tt.buf, SHARED_LEN);
 out:
 	ksft_test_result(ok,
-			 "shared: pages used in turns from nodes %d and %d for %d full scans, seen remote and held by the filter, migrate at most %d times each\n",
-			 SRC_NODE, DST_NODE, SHARED_SCANS, SHARED_MAX_PER_PAGE);
+			 "shared: pages used in turns from nodes %d and %d for %d full scans, seen remote and held by the filter, migrate at most %u times each\n",
+			 SRC_NODE, DST_NODE, SHARED_SCANS,
+			 shared_moves_within(SHARED_SCANS + 1));
 	ksft_test_result(solo_ok,
 			 "shared: then used alone from the node with fewer of them, >= %.0f%% of them there within %d full scans\n",
 			 FOLLOW_SHARE, SHARED_SOLO_SCANS);
